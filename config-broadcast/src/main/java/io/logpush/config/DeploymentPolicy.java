@@ -1,0 +1,53 @@
+package io.logpush.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What this deployment allows customer configs to ask for. The defaults are Cloudflare's; a
+ * deployment may lower the minimum batch limits (tests, demos) through job options, never through
+ * the customer's JSON.
+ */
+public record DeploymentPolicy(
+        long minUploadBytes,
+        long minUploadRecords,
+        Duration minUploadInterval,
+        List<String> fileRoots) {
+
+    public static final long MAX_UPLOAD_BYTES = 1_000_000_000L;
+    public static final long MAX_UPLOAD_RECORDS = 1_000_000L;
+    public static final Duration MAX_UPLOAD_INTERVAL = Duration.ofSeconds(300);
+
+    /** Cloudflare's minimums and any absolute file path. */
+    public static final DeploymentPolicy DEFAULT =
+            new DeploymentPolicy(5_000_000L, 1_000L, Duration.ofSeconds(30), List.of());
+
+    public DeploymentPolicy {
+        Objects.requireNonNull(minUploadInterval, "minUploadInterval");
+        fileRoots = List.copyOf(fileRoots);
+        if (minUploadBytes < 1 || minUploadBytes > MAX_UPLOAD_BYTES) {
+            throw new IllegalArgumentException("minUploadBytes must be in 1.." + MAX_UPLOAD_BYTES);
+        }
+        if (minUploadRecords < 1 || minUploadRecords > MAX_UPLOAD_RECORDS) {
+            throw new IllegalArgumentException("minUploadRecords must be in 1.." + MAX_UPLOAD_RECORDS);
+        }
+        if (minUploadInterval.compareTo(Duration.ofSeconds(1)) < 0
+                || minUploadInterval.compareTo(MAX_UPLOAD_INTERVAL) > 0) {
+            throw new IllegalArgumentException("minUploadInterval must be in 1s..300s");
+        }
+        for (String root : fileRoots) {
+            if (!root.startsWith("/") || !root.endsWith("/")) {
+                throw new IllegalArgumentException("a file root must be an absolute directory ending in '/': " + root);
+            }
+        }
+    }
+
+    public DeploymentPolicy withMinimums(long bytes, long records, Duration interval) {
+        return new DeploymentPolicy(bytes, records, interval, fileRoots);
+    }
+
+    public DeploymentPolicy withFileRoots(List<String> roots) {
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, roots);
+    }
+}

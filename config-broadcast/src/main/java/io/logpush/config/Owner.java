@@ -1,0 +1,12 @@
+package io.logpush.config;
+
+import java.util.Objects;
+
+/** The zone or account that owns a job; events are routed by this id (the Kafka record key). */
+public record Owner(OwnerKind kind, String id) {
+
+    public Owner {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(id, "id");
+    }
+}

@@ -1,0 +1,157 @@
+package io.logpush.config.output;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logpush.config.Dataset;
+import io.logpush.config.FieldType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes one event as one record of a job's batch, following its {@link OutputOptions}: field
+ * selection, ndjson / csv / template rendering, timestamp format and the CVE-2021-44228 rewrite.
+ * The batch framing ({@code batch_prefix}, {@code record_delimiter}, ...) is the batch writer's.
+ *
+ * <p>Not thread-safe: one encoder per job per operator instance (it reuses its buffer).
+ */
+public final class RecordEncoder {
+
+    private final OutputOptions options;
+    private final Dataset dataset;
+    private final boolean csv;
+    private final StringBuilder out = new StringBuilder(512);
+
+    public RecordEncoder(OutputOptions options, Dataset dataset) {
+        this.options = options;
+        this.dataset = dataset;
+        this.csv = options.outputType() == OutputType.CSV;
+    }
+
+    /**
+     * The record for {@code event} as UTF-8 bytes, including record prefix and suffix.
+     *
+     * @throws io.logpush.config.filter.EventFieldException when a timestamp field cannot be read
+     */
+    public byte[] encode(JsonNode event) {
+        out.setLength(0);
+        out.append(options.recordPrefix());
+        if (options.recordTemplate().isPresent()) {
+            renderTemplate(event, options.recordTemplate().get());
+        } else if (options.fieldNames().isEmpty()) {
+            renderAllFields(event);
+        } else {
+            renderFields(event, options.fieldNames());
+        }
+        out.append(options.recordSuffix());
+        String record = out.toString();
+        if (options.cve202144228()) {
+            record = record.replace("${", "x{");
+        }
+        return record.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void renderFields(JsonNode event, List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(options.fieldDelimiter());
+            }
+            String field = fields.get(i);
+            if (!csv) {
+                appendJsonString(field);
+                out.append(':');
+            }
+            appendValue(field, event.get(field));
+        }
+    }
+
+    private void renderAllFields(JsonNode event) {
+        boolean first = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (dataset.fieldType(entry.getKey()).isEmpty()) {
+                continue;
+            }
+            if (!first) {
+                out.append(options.fieldDelimiter());
+            }
+            first = false;
+            appendJsonString(entry.getKey());
+            out.append(':');
+            appendValue(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void renderTemplate(JsonNode event, RecordTemplate template) {
+        List<String> allowed = options.fieldNames();
+        for (RecordTemplate.Part part : template.parts()) {
+            if (part instanceof RecordTemplate.Text text) {
+                out.append(text.text());
+            } else {
+                String field = ((RecordTemplate.Field) part).name();
+                // Cloudflare: a field that is not in field_names renders as null.
+                boolean selected = allowed.isEmpty() || allowed.contains(field);
+                appendValue(field, selected ? event.get(field) : null);
+            }
+        }
+    }
+
+    private void appendValue(String field, JsonNode value) {
+        if (value == null || value.isNull()) {
+            out.append(csv ? "" : "null");
+            return;
+        }
+        FieldType type = dataset.fieldType(field).orElse(FieldType.STRING);
+        if (type.isTimestamp()) {
+            TimestampFormat format = options.timestampFormat();
+            String formatted = format.format(EventTimestamps.epochNanos(value, type, field));
+            if (format.numeric() || csv) {
+                out.append(formatted);
+            } else {
+                out.append('"').append(formatted).append('"');
+            }
+            return;
+        }
+        if (value.isTextual()) {
+            if (csv) {
+                appendCsv(value.textValue());
+            } else {
+                appendJsonString(value.textValue());
+            }
+        } else if (value.isValueNode()) {
+            out.append(value.asText());
+        } else if (csv) {
+            appendCsv(value.toString());
+        } else {
+            out.append(value.toString());
+        }
+    }
+
+    private void appendJsonString(String s) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(s, out);
+        out.append('"');
+    }
+
+    /** RFC 4180 quoting: quote when the value holds the delimiter, a quote or a line break. */
+    private void appendCsv(String s) {
+        String delimiter = options.fieldDelimiter();
+        boolean quote = s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
+                || (!delimiter.isEmpty() && s.contains(delimiter));
+        if (!quote) {
+            out.append(s);
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                out.append('"');
+            }
+            out.append(c);
+        }
+        out.append('"');
+    }
+}
