@@ -1,0 +1,138 @@
+package io.logpush.config.broadcast;
+
+import io.logpush.config.JobConfigParser;
+import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.testutils.Jobs;
+import io.logpush.config.topic.ChangeId;
+import io.logpush.config.topic.ConfigRecord;
+import io.logpush.config.topic.ConfigStatus;
+import io.logpush.config.topic.ConfigStatus.JobStatus;
+import io.logpush.config.topic.ConfigStatus.State;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The config stage: validation, versions, the guard and what it reports. */
+class ConfigProcessorTest {
+
+    private static final Instant T0 = Instant.parse("2024-11-14T10:00:00Z");
+
+    private final ConfigProcessor processor = new ConfigProcessor(new JobConfigParser(Jobs.TEST_POLICY), GuardSettings.DEFAULT);
+    private long offset;
+
+    private ConfigProcessor.Output upsert(long job, String json) {
+        return processor.process(new ConfigRecord.Upsert(job, offset++, T0, json));
+    }
+
+    private static JobStatus onlyJobStatus(ConfigProcessor.Output output) {
+        assertThat(output.statuses()).hasSize(1);
+        return (JobStatus) output.statuses().get(0);
+    }
+
+    @Test
+    void aValidConfigIsBroadcastWithItsVersion() {
+        ConfigProcessor.Output out = upsert(1, Jobs.httpJobJson(1, "z1", true));
+        assertThat(out.updates()).containsExactly(new ConfigUpdate(1, 0, Optional.of(Jobs.httpJob(1, "z1", true).json())));
+        assertThat(onlyJobStatus(out).state()).isEqualTo(State.APPLIED);
+    }
+
+    @Test
+    void anInvalidConfigIsRejectedWithReasonsAndTheOldVersionStays() {
+        upsert(1, Jobs.httpJobJson(1, "z1", true));
+        ConfigProcessor.Output out = upsert(1, "{\"id\":1,\"zone_id\":\"z1\",\"dataset\":\"http_requests\",\"destination_conf\":\"file:///a/../b\"}");
+        assertThat(out.updates()).isEmpty();
+        JobStatus status = onlyJobStatus(out);
+        assertThat(status.state()).isEqualTo(State.REJECTED);
+        assertThat(status.inForceVersion()).contains(0L);
+        assertThat(status.errors()).extracting(Object::toString)
+                .containsExactly("$.destination_conf: must not contain '..' path segments");
+    }
+
+    @Test
+    void theJobIdMustMatchTheRecordKey() {
+        JobStatus status = onlyJobStatus(upsert(2, Jobs.httpJobJson(3, "z", true)));
+        assertThat(status.state()).isEqualTo(State.REJECTED);
+        assertThat(status.errors()).extracting(Object::toString).containsExactly("$.id: must equal the record key 2, was 3");
+    }
+
+    @Test
+    void garbageNeverThrows() {
+        assertThat(onlyJobStatus(upsert(4, "\u0000\u00ff not json")).state()).isEqualTo(State.REJECTED);
+        ConfigProcessor.Output out = processor.process(new ConfigRecord.Malformed("x", 99, T0, "bad key"));
+        assertThat(out.statuses()).singleElement().isInstanceOf(ConfigStatus.RecordRejected.class);
+    }
+
+    @Test
+    void staleRecordsAreIgnored() {
+        processor.process(new ConfigRecord.Upsert(1, 10, T0, Jobs.httpJobJson(1, "z1", true)));
+        ConfigProcessor.Output stale = processor.process(new ConfigRecord.Upsert(1, 7, T0, Jobs.httpJobJson(1, "z1", false)));
+        assertThat(stale.updates()).isEmpty();
+        assertThat(stale.statuses()).isEmpty();
+    }
+
+    @Test
+    void heldRemovalsAreReportedAndReleasedByAConfirmRecord() {
+        for (long job = 1; job <= 10; job++) {
+            upsert(job, Jobs.httpJobJson(job, "z" + job, true));
+        }
+        for (long job = 1; job <= 10; job++) {
+            assertThat(processor.process(new ConfigRecord.Delete(job, offset++, T0)).updates()).isEmpty();
+        }
+        ConfigProcessor.Output decided = processor.tick(T0.plus(GuardSettings.DEFAULT.decisionDelay()));
+        assertThat(decided.updates()).isEmpty();
+        ConfigStatus.GuardStatus guard = (ConfigStatus.GuardStatus) decided.statuses().get(decided.statuses().size() - 1);
+        assertThat(guard.held()).hasSize(10);
+        assertThat(guard.activeJobs()).isEqualTo(10);
+
+        List<ChangeId> ids = guard.held().stream().map(ConfigStatus.HeldChange::id).toList();
+        ConfigProcessor.Output confirmed = processor.process(new ConfigRecord.Confirm(ids, offset++, T0.plusSeconds(30)));
+        assertThat(confirmed.updates()).hasSize(10).allMatch(ConfigUpdate::isDelete);
+        assertThat(confirmed.statuses()).last().isEqualTo(new ConfigStatus.GuardStatus(List.of(), 0, T0.plusSeconds(30)));
+    }
+
+    @Test
+    void aRestoredProcessorContinuesWhereTheOriginalStopped() {
+        upsert(1, Jobs.httpJobJson(1, "z1", true));
+        ConfigProcessor restored = ConfigProcessor.restore(new JobConfigParser(Jobs.TEST_POLICY), GuardSettings.DEFAULT,
+                processor.snapshot());
+        assertThat(restored.process(new ConfigRecord.Upsert(1, 0, T0, Jobs.httpJobJson(1, "z1", false))).updates())
+                .as("version 0 was already seen").isEmpty();
+        assertThat(restored.snapshot()).isEqualTo(processor.snapshot());
+    }
+
+    /** Broadcast instances may see updates in any order; keeping the highest version converges. */
+    @Test
+    void applyingVersionedUpdatesIsOrderIndependent() {
+        List<ConfigUpdate> updates = new ArrayList<>();
+        Random random = new Random(42);
+        for (int i = 0; i < 500; i++) {
+            long job = 1 + random.nextInt(20);
+            updates.add(new ConfigUpdate(job, i, random.nextInt(4) == 0 ? Optional.empty() : Optional.of("v" + i)));
+        }
+        Map<Long, ConfigUpdate> reference = applyAll(updates);
+        for (int round = 0; round < 20; round++) {
+            Collections.shuffle(updates, random);
+            assertThat(applyAll(updates)).isEqualTo(reference);
+        }
+    }
+
+    private static Map<Long, ConfigUpdate> applyAll(List<ConfigUpdate> updates) {
+        Map<Long, ConfigUpdate> state = new HashMap<>();
+        for (ConfigUpdate update : updates) {
+            ConfigUpdate current = state.get(update.jobId());
+            if (current == null || update.supersedes(current.version())) {
+                state.put(update.jobId(), update);
+            }
+        }
+        return state;
+    }
+}
