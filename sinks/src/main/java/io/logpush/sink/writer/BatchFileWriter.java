@@ -1,0 +1,100 @@
+package io.logpush.sink.writer;
+
+import io.logpush.sink.BatchChunk;
+import io.logpush.sink.Compression;
+import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.committer.BatchCommittable;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Routes batch chunks to their objects: opens an {@link OpenBatch} on a batch's first chunk,
+ * streams each chunk into it, and on the last chunk closes it for commit. The committables of the
+ * batches completed since the last checkpoint go to the committer at the next checkpoint.
+ *
+ * <p>Because a batch is emitted in one go upstream, no batch is open when a checkpoint is taken,
+ * and the writer has no state of its own. An open batch at a checkpoint breaks that contract and
+ * fails loudly rather than risk a partial object.
+ */
+public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, BatchCommittable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchFileWriter.class);
+
+    private final Compression compression;
+    private final RecoverableWriters writers;
+    private final LongSupplier clock;
+    private final Map<BatchKey, OpenBatch> open = new LinkedHashMap<>();
+    private final List<BatchCommittable> completed = new ArrayList<>();
+    private final WriterMetrics metrics;
+
+    /** Batches are told apart by job and sequence number. */
+    private record BatchKey(long jobId, long sequence) {}
+
+    public BatchFileWriter(Compression compression, RecoverableWriters writers, LongSupplier clock,
+                           Function<IntSupplier, WriterMetrics> metrics) {
+        this.compression = compression;
+        this.writers = writers;
+        this.clock = clock;
+        this.metrics = metrics.apply(open::size);
+    }
+
+    @Override
+    public void write(BatchChunk chunk, Context context) throws IOException {
+        BatchKey key = new BatchKey(chunk.batch().jobId(), chunk.batch().sequence());
+        OpenBatch batch = open.get(key);
+        if (batch == null) {
+            if (chunk.index() != 0) {
+                throw new IllegalStateException(chunk + " arrived without the batch's first chunk");
+            }
+            batch = OpenBatch.open(chunk.batch(), compression, writers.forPath(new Path(chunk.batch().directory())));
+            open.put(key, batch);
+        }
+        batch.write(chunk);
+        if (chunk.last()) {
+            open.remove(key);
+            BatchCommittable committable = batch.closeForCommit(clock.getAsLong());
+            completed.add(committable);
+            metrics.batchesWritten.inc();
+            metrics.recordsWritten.inc(batch.batch().records());
+            metrics.bytesUncompressed.inc(batch.uncompressedBytes());
+            metrics.bytesWritten.inc(committable.writtenBytes());
+            LOG.debug("Wrote {} to {} ({} bytes written)", batch.batch(), committable.targetPath(), committable.writtenBytes());
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+        // Objects are written as chunks arrive; nothing is buffered here.
+    }
+
+    @Override
+    public Collection<BatchCommittable> prepareCommit() {
+        if (!open.isEmpty()) {
+            throw new IllegalStateException("a checkpoint arrived while " + open.values().iterator().next().batch()
+                    + " was still open: the buffering operator must emit each batch's chunks in one go");
+        }
+        List<BatchCommittable> ready = List.copyOf(completed);
+        completed.clear();
+        return ready;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (OpenBatch batch : open.values()) {
+            batch.discard();
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,46 @@
+package io.logpush.sink.committer;
+
+import io.logpush.sink.BatchDescriptor;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The committable's checkpoint format, pinned by golden bytes per version. */
+class BatchCommittableSerializerTest {
+
+    static final BatchCommittable SAMPLE = new BatchCommittable(
+            new BatchDescriptor(42, 17, "s3://bucket/logs/20241114", Instant.parse("2024-11-14T10:00:00.123456789Z"),
+                    Instant.parse("2024-11-14T10:00:30Z"), 1000, 123_456),
+            "s3://bucket/logs/20241114/20241114T100000Z_20241114T100030Z_0a1b2c3d.log.gz", 2,
+            new byte[] {1, 2, 3, 4, 5}, 23_456, 1_731_578_430_000L);
+
+    private final BatchCommittableSerializer serializer = new BatchCommittableSerializer();
+
+    @Test
+    void roundTrips() throws IOException {
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(SAMPLE))).isEqualTo(SAMPLE);
+    }
+
+    @Test
+    void readsAndWritesVersion1GoldenBytes() throws IOException {
+        byte[] golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/batch-committable-v1.bin")) {
+            golden = in.readAllBytes();
+        }
+        assertThat(serializer.deserialize(1, golden)).isEqualTo(SAMPLE);
+        assertThat(serializer.getVersion()).isEqualTo(1);
+        assertThat(serializer.serialize(SAMPLE)).isEqualTo(golden);
+    }
+
+    @Test
+    void refusesForeignBytesAndUnknownVersions() throws IOException {
+        assertThatThrownBy(() -> serializer.deserialize(1, new byte[] {0, 0, 0, 0, 1})).hasMessageContaining("magic number");
+        byte[] bytes = serializer.serialize(SAMPLE);
+        assertThatThrownBy(() -> serializer.deserialize(99, bytes)).hasMessageContaining("unknown batch committable version 99");
+    }
+}
