@@ -13,7 +13,7 @@ public record DeploymentPolicy(
         long minUploadBytes,
         long minUploadRecords,
         Duration minUploadInterval,
-        List<String> fileRoots) {
+        List<String> fileRoots) implements java.io.Serializable {
 
     public static final long MAX_UPLOAD_BYTES = 1_000_000_000L;
     public static final long MAX_UPLOAD_RECORDS = 1_000_000L;

@@ -54,11 +54,20 @@ public record Destination(String conf, Scheme scheme, String bucket, String path
 
     /** The directory URI for a batch whose first record falls on {@code date} (UTC). */
     public String directoryFor(LocalDate date) {
-        String path = pathTemplate.replace(DATE_PLACEHOLDER, DATE.format(date));
+        return directoryFor(directoryTemplate(), date);
+    }
+
+    /** The directory URI with {@code {DATE}} still in it, e.g. {@code s3://bucket/logs/{DATE}}. */
+    public String directoryTemplate() {
         return switch (scheme) {
-            case FILE -> "file://" + path;
-            case S3 -> "s3://" + bucket + (path.isEmpty() ? "" : "/" + path);
+            case FILE -> "file://" + pathTemplate;
+            case S3 -> "s3://" + bucket + (pathTemplate.isEmpty() ? "" : "/" + pathTemplate);
         };
+    }
+
+    /** Resolves a {@link #directoryTemplate()} for a batch whose first record falls on {@code date} (UTC). */
+    public static String directoryFor(String directoryTemplate, LocalDate date) {
+        return directoryTemplate.replace(DATE_PLACEHOLDER, DATE.format(date));
     }
 
     /**

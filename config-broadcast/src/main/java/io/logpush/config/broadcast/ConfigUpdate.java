@@ -1,5 +1,7 @@
 package io.logpush.config.broadcast;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Optional;
 
 /**
@@ -7,6 +9,7 @@ import java.util.Optional;
  * pipeline: the job JSON of the given version, or empty for a deletion. Applying updates keeps the
  * highest version per job, so the order in which an instance receives them does not matter.
  */
+@TypeInfo(ConfigUpdateTypeInfo.Factory.class)
 public record ConfigUpdate(long jobId, long version, Optional<String> json) {
 
     public boolean isDelete() {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code decisionDelay} of each other are judged together, so a burst is held as a whole instead of
  * being let through up to the threshold.
  */
-public record GuardSettings(double maxRemovedFraction, Duration window, Duration decisionDelay) {
+public record GuardSettings(double maxRemovedFraction, Duration window, Duration decisionDelay) implements java.io.Serializable {
 
     /** 20% within 5 minutes, judged in groups gathered over 5 seconds. */
     public static final GuardSettings DEFAULT = new GuardSettings(0.2, Duration.ofMinutes(5), Duration.ofSeconds(5));

@@ -1,0 +1,91 @@
+package io.logpush.config.broadcast;
+
+import io.logpush.config.JobConfigParser;
+import io.logpush.config.LogpushJob;
+import io.logpush.config.ParseResult;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job configs one pipeline instance knows. Broadcast state ({@link #STATE}) holds the latest
+ * {@link ConfigUpdate} per job, tombstones included, and is the checkpointed truth; this class
+ * keeps the jobs compiled from it. An update applies only if its version is newer, so every
+ * instance converges on the same table whatever order it receives updates in.
+ */
+public final class JobTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTable.class);
+
+    /** Broadcast state: job id to the latest update (deletions kept, so stale updates cannot resurrect a job). */
+    public static final MapStateDescriptor<Long, ConfigUpdate> STATE =
+            new MapStateDescriptor<>("logpush-jobs", Types.LONG, ConfigUpdateTypeInfo.INSTANCE);
+
+    /** What an applied update changed: the job before and after (either may be absent). */
+    public record Change(Optional<LogpushJob> before, Optional<LogpushJob> after) {}
+
+    private final JobConfigParser parser;
+    private final Map<Long, Long> versions = new HashMap<>();
+    private final Map<Long, LogpushJob> jobs = new HashMap<>();
+
+    public JobTable(JobConfigParser parser) {
+        this.parser = parser;
+    }
+
+    /** Rebuilds the compiled jobs from broadcast state (after a restore). */
+    public void load(Iterable<Map.Entry<Long, ConfigUpdate>> state) {
+        versions.clear();
+        jobs.clear();
+        for (Map.Entry<Long, ConfigUpdate> entry : state) {
+            remember(entry.getValue());
+        }
+    }
+
+    /** Applies {@code update} to broadcast state and this table if it is newer than what they hold. */
+    public Optional<Change> apply(BroadcastState<Long, ConfigUpdate> state, ConfigUpdate update) throws Exception {
+        ConfigUpdate current = state.get(update.jobId());
+        if (current != null && !update.supersedes(current.version())) {
+            return Optional.empty();
+        }
+        state.put(update.jobId(), update);
+        Optional<LogpushJob> before = job(update.jobId());
+        remember(update);
+        return Optional.of(new Change(before, job(update.jobId())));
+    }
+
+    /** The job's config in force here, enabled or not; empty if unknown or deleted. */
+    public Optional<LogpushJob> job(long jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    /** The version this instance holds for the job (a deletion's too), or -1 if it has none. */
+    public long version(long jobId) {
+        return versions.getOrDefault(jobId, -1L);
+    }
+
+    public Iterable<LogpushJob> jobs() {
+        return jobs.values();
+    }
+
+    private void remember(ConfigUpdate update) {
+        versions.put(update.jobId(), update.version());
+        jobs.remove(update.jobId());
+        if (update.json().isEmpty()) {
+            return;
+        }
+        ParseResult result = parser.parse(update.json().get());
+        if (result.isValid()) {
+            jobs.put(update.jobId(), result.job().get());
+        } else {
+            // Validated by the config stage with the same policy; only a changed deployment policy gets here.
+            LOG.error("Config of job {} version {} is invalid under this deployment's policy; treating the job as"
+                    + " removed: {}", update.jobId(), update.version(), result.errors());
+        }
+    }
+}

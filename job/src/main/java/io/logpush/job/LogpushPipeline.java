@@ -1,0 +1,66 @@
+package io.logpush.job;
+
+import io.logpush.config.broadcast.ConfigStageFunction;
+import io.logpush.config.broadcast.ConfigTopicRecord;
+import io.logpush.config.broadcast.ConfigUpdate;
+import io.logpush.config.broadcast.JobTable;
+import io.logpush.config.broadcast.KeyValueBytes;
+import io.logpush.job.functions.EventRouter;
+import io.logpush.job.functions.JobBuffer;
+import io.logpush.job.records.DeadLetter;
+import io.logpush.job.records.RawEvent;
+import io.logpush.job.records.RoutedRecord;
+import io.logpush.sink.BatchChunk;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Builds the Logpush pipeline from the sources and sinks it is given, so tests wire their own:
+ *
+ * <pre>
+ *  config topic ─► Config stage (p=1: validate, version, guard) ──► status topic
+ *                        │ ConfigUpdate (broadcast)
+ *            ┌───────────┴──────────────┐
+ *            ▼                          ▼
+ *  events ─► Router ─(keyBy job id)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
+ *            │ dead letters
+ *            ▼
+ *         DLQ topic
+ * </pre>
+ */
+public final class LogpushPipeline {
+
+    private LogpushPipeline() {}
+
+    public static void build(StreamExecutionEnvironment env, Source<RawEvent, ?, ?> events,
+                             Source<ConfigTopicRecord, ?, ?> configs, Sink<BatchChunk> batches,
+                             Sink<DeadLetter> deadLetters, Sink<KeyValueBytes> configStatus, PipelineSettings settings) {
+        SingleOutputStreamOperator<ConfigUpdate> updates = env
+                .fromSource(configs, WatermarkStrategy.noWatermarks(), "Config topic")
+                .uid("config-source").setParallelism(1)
+                .keyBy(record -> (byte) 0, Types.BYTE)
+                .process(new ConfigStageFunction(settings.policy(), settings.guard()))
+                .uid("config-stage").name("Config stage (validate, version, guard)").setParallelism(1);
+        updates.getSideOutput(ConfigStageFunction.STATUS)
+                .sinkTo(configStatus).uid("config-status-sink").name("Config status topic").setParallelism(1);
+        BroadcastStream<ConfigUpdate> broadcast = updates.broadcast(JobTable.STATE);
+
+        SingleOutputStreamOperator<RoutedRecord> routed = env
+                .fromSource(events, WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+                .connect(broadcast)
+                .process(new EventRouter(settings.policy(), settings.guard(), settings.bootstrap(), settings.maxEventBytes()))
+                .uid("router").name("Route, filter, sample, encode");
+        routed.getSideOutput(EventRouter.DEAD_LETTERS).sinkTo(deadLetters).uid("dlq-sink").name("Dead-letter topic");
+
+        routed.keyBy(RoutedRecord::jobId)
+                .connect(broadcast)
+                .process(new JobBuffer(settings.policy(), settings.configCheckPeriod(), settings.chunkBytes()))
+                .uid("job-buffer").name("Per-job batch buffer")
+                .sinkTo(batches).uid("batch-sink").name("Batch file sink");
+    }
+}

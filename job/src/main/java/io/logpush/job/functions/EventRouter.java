@@ -1,0 +1,230 @@
+package io.logpush.job.functions;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.logpush.config.Dataset;
+import io.logpush.config.DeploymentPolicy;
+import io.logpush.config.JobConfigParser;
+import io.logpush.config.LogpushJob;
+import io.logpush.config.broadcast.ConfigBootstrap;
+import io.logpush.config.broadcast.ConfigUpdate;
+import io.logpush.config.broadcast.JobTable;
+import io.logpush.config.filter.EventFieldException;
+import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.output.RecordEncoder;
+import io.logpush.job.records.DeadLetter;
+import io.logpush.job.records.RawEvent;
+import io.logpush.job.records.RoutedRecord;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes each event to the enabled jobs that want it and encodes it for each: owner + dataset
+ * pick the jobs (from the record key and a header, without parsing the event); only then is the
+ * event parsed, filtered, sampled and encoded per job. Events of owners without an enabled job are
+ * counted and dropped unparsed: the hot path at Cloudflare's scale, and there is no fail-open.
+ *
+ * <p>On a fresh start the router loads the configs in force through its {@link ConfigBootstrap}
+ * before its first event, so no event is judged against an empty config; on restore its broadcast
+ * state is restored. Malformed events go to {@link #DEAD_LETTERS} with their reason.
+ *
+ * <p>Counters reconcile: {@code eventsIn = eventsUnconfigured + eventsDeadLettered + eventsRouted}
+ * and, per routed event and job, {@code recordsFiltered + recordsSampledOut + recordsDeadLettered +
+ * recordsRouted}.
+ */
+public final class EventRouter extends BroadcastProcessFunction<RawEvent, ConfigUpdate, RoutedRecord>
+        implements CheckpointedFunction {
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private static final long serialVersionUID = 1L;
+
+    private final DeploymentPolicy policy;
+    private final GuardSettings guardSettings;
+    private final ConfigBootstrap bootstrap;
+    private final int maxEventBytes;
+
+    private transient JobTable table;
+    /** owner -> dataset -> the routes of its enabled jobs. */
+    private transient Map<String, Map<String, List<Route>>> index;
+    private transient ObjectMapper json;
+    private transient Counters counters;
+
+    /** One enabled job as the router uses it. */
+    private record Route(LogpushJob job, RecordEncoder encoder) {}
+
+    /** The router's counters (web UI: the router operator's metrics). */
+    static final class Counters {
+        final Counter eventsIn;
+        final Counter eventsUnconfigured;
+        final Counter eventsDeadLettered;
+        final Counter eventsRouted;
+        final Counter recordsFiltered;
+        final Counter recordsSampledOut;
+        final Counter recordsDeadLettered;
+        final Counter recordsRouted;
+
+        Counters(MetricGroup group) {
+            eventsIn = group.counter("eventsIn");
+            eventsUnconfigured = group.counter("eventsUnconfigured");
+            eventsDeadLettered = group.counter("eventsDeadLettered");
+            eventsRouted = group.counter("eventsRouted");
+            recordsFiltered = group.counter("recordsFiltered");
+            recordsSampledOut = group.counter("recordsSampledOut");
+            recordsDeadLettered = group.counter("recordsDeadLettered");
+            recordsRouted = group.counter("recordsRouted");
+        }
+    }
+
+    public EventRouter(DeploymentPolicy policy, GuardSettings guardSettings, ConfigBootstrap bootstrap, int maxEventBytes) {
+        this.policy = policy;
+        this.guardSettings = guardSettings;
+        this.bootstrap = bootstrap;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        BroadcastState<Long, ConfigUpdate> state = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
+        JobConfigParser parser = new JobConfigParser(policy);
+        table = new JobTable(parser);
+        if (context.isRestored()) {
+            table.load(state.entries());
+        } else {
+            for (ConfigUpdate update : bootstrap.load(parser, guardSettings)) {
+                table.apply(state, update);
+            }
+        }
+        index = new HashMap<>();
+        for (LogpushJob job : table.jobs()) {
+            addRoute(job);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Broadcast state is checkpointed by Flink; the index is rebuilt from it.
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        counters = new Counters(getRuntimeContext().getMetricGroup());
+        getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> index.values().stream().mapToInt(m -> m.values().stream().mapToInt(List::size).sum()).sum());
+    }
+
+    @Override
+    public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<RoutedRecord> out) throws Exception {
+        table.apply(ctx.getBroadcastState(JobTable.STATE), update).ifPresent(change -> {
+            change.before().ifPresent(this::removeRoute);
+            change.after().ifPresent(this::addRoute);
+        });
+    }
+
+    @Override
+    public void processElement(RawEvent event, ReadOnlyContext ctx, Collector<RoutedRecord> out) {
+        counters.eventsIn.inc();
+        if (event.owner().isEmpty() || event.dataset().isEmpty()) {
+            deadLetter(ctx, event, event.owner().isEmpty() ? "missing record key (the owner's zone or account id)"
+                    : "missing header 'dataset'", 0);
+            return;
+        }
+        Map<String, List<Route>> byDataset = index.get(event.owner());
+        List<Route> routes = byDataset == null ? null : byDataset.get(event.dataset());
+        if (routes == null) {
+            if (Dataset.byName(event.dataset()).isEmpty()) {
+                deadLetter(ctx, event, "unknown dataset '" + abbreviate(event.dataset()) + "'", 0);
+            } else {
+                counters.eventsUnconfigured.inc();
+            }
+            return;
+        }
+        if (event.value() == null || event.value().length > maxEventBytes) {
+            deadLetter(ctx, event, event.value() == null ? "no value"
+                    : "event of " + event.value().length + " bytes exceeds the limit of " + maxEventBytes, 0);
+            return;
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(event.value());
+        } catch (IOException e) {
+            deadLetter(ctx, event, "not valid JSON: " + abbreviate(String.valueOf(e.getMessage()).split("\n")[0]), 0);
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            deadLetter(ctx, event, "not a JSON object", 0);
+            return;
+        }
+        counters.eventsRouted.inc();
+        for (Route route : routes) {
+            LogpushJob job = route.job();
+            try {
+                if (!job.filter().test(node)) {
+                    counters.recordsFiltered.inc();
+                } else if (!RecordSampler.keep(job.id(), event, job.outputOptions().sampleRate())) {
+                    counters.recordsSampledOut.inc();
+                } else {
+                    out.collect(new RoutedRecord(job.id(), table.version(job.id()), event.timestamp(), route.encoder().encode(node)));
+                    counters.recordsRouted.inc();
+                }
+            } catch (EventFieldException e) {
+                counters.recordsDeadLettered.inc();
+                ctx.output(DEAD_LETTERS, DeadLetter.of(event, e.getMessage(), job.id()));
+            }
+        }
+    }
+
+    private void deadLetter(ReadOnlyContext ctx, RawEvent event, String reason, long jobId) {
+        counters.eventsDeadLettered.inc();
+        ctx.output(DEAD_LETTERS, DeadLetter.of(event, reason, jobId));
+    }
+
+    private void addRoute(LogpushJob job) {
+        if (!job.enabled()) {
+            return;
+        }
+        index.computeIfAbsent(job.owner().id(), o -> new HashMap<>())
+                .computeIfAbsent(job.dataset().name(), d -> new ArrayList<>())
+                .add(new Route(job, new RecordEncoder(job.outputOptions(), job.dataset())));
+    }
+
+    private void removeRoute(LogpushJob job) {
+        Map<String, List<Route>> byDataset = index.get(job.owner().id());
+        if (byDataset == null) {
+            return;
+        }
+        List<Route> routes = byDataset.get(job.dataset().name());
+        if (routes != null) {
+            routes.removeIf(r -> r.job().id() == job.id());
+            if (routes.isEmpty()) {
+                byDataset.remove(job.dataset().name());
+            }
+        }
+        if (byDataset.isEmpty()) {
+            index.remove(job.owner().id());
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 197) + "..." : s;
+    }
+}

@@ -1,0 +1,356 @@
+package io.logpush.job.functions;
+
+import io.logpush.config.Destination;
+import io.logpush.config.DeploymentPolicy;
+import io.logpush.config.JobConfigParser;
+import io.logpush.config.LogpushJob;
+import io.logpush.config.broadcast.ConfigUpdate;
+import io.logpush.config.broadcast.JobTable;
+import io.logpush.job.records.BatchFrame;
+import io.logpush.job.records.OpenBatchState;
+import io.logpush.job.records.RoutedRecord;
+import io.logpush.sink.BatchChunk;
+import io.logpush.sink.BatchDescriptor;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One buffer per job (keyed by job id, in RocksDB): appends each record with O(1) state
+ * operations and closes the batch exactly at the job's limits: at {@code max_upload_records},
+ * before a record would push it past {@code max_upload_bytes} (uncompressed, framing included), or
+ * {@code max_upload_interval_seconds} after its first record (a processing-time timer flushes idle
+ * jobs). A record larger than the byte limit travels alone. A closed batch streams to the sink as
+ * chunks read lazily from state, all in one go; then the batch's state and timer are cleared.
+ *
+ * <p>Config changes cost O(1): a batch remembers the config it opened under ({@link BatchFrame});
+ * the job's next record, or the batch's check timer, notices a change, deletion or disable and
+ * closes the batch as it was promised. Records routed under a config version this instance has not
+ * received yet (broadcast and records travel on different channels) are held in state until it
+ * arrives, never dropped.
+ *
+ * <p>Keyed state per job: the records ({@code MapState} index to event time + bytes), the counters,
+ * the frame, and the next batch sequence number (kept across batches: it names the objects).
+ */
+public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk>
+        implements CheckpointedFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobBuffer.class);
+    private static final long serialVersionUID = 1L;
+    /** How soon held records look again for the config they wait for. */
+    private static final long HOLD_CHECK_MILLIS = 1_000;
+
+    static final MapStateDescriptor<Long, byte[]> RECORDS =
+            new MapStateDescriptor<>("batch-records", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final ValueStateDescriptor<OpenBatchState> BATCH =
+            new ValueStateDescriptor<>("batch", TypeInformation.of(OpenBatchState.class));
+    static final ValueStateDescriptor<BatchFrame> FRAME =
+            new ValueStateDescriptor<>("batch-frame", TypeInformation.of(BatchFrame.class));
+    static final ValueStateDescriptor<Long> SEQUENCE = new ValueStateDescriptor<>("batch-sequence", Types.LONG);
+
+    private final DeploymentPolicy policy;
+    private final long checkPeriodMillis;
+    private final int chunkBytes;
+
+    private transient JobTable table;
+    private transient MapState<Long, byte[]> records;
+    private transient ValueState<OpenBatchState> batch;
+    private transient ValueState<BatchFrame> frame;
+    private transient ValueState<Long> sequence;
+    private transient Counter recordsIn;
+    private transient Counter recordsFlushed;
+    private transient Counter recordsDropped;
+    private transient Counter oversizedRecords;
+    private transient Map<BatchCloseReason, Counter> closed;
+    private transient long recordsBuffered;
+    private transient long openBatches;
+
+    /**
+     * @param checkPeriod how often an open batch checks its job's config (bounds how long a deleted
+     *     job's batch waits when its interval limit is off or long)
+     * @param chunkBytes the largest chunk sent to the sink
+     */
+    public JobBuffer(DeploymentPolicy policy, Duration checkPeriod, int chunkBytes) {
+        this.policy = policy;
+        this.checkPeriodMillis = checkPeriod.toMillis();
+        this.chunkBytes = chunkBytes;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        table = new JobTable(new JobConfigParser(policy));
+        table.load(context.getOperatorStateStore().getBroadcastState(JobTable.STATE).entries());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Broadcast and keyed state are checkpointed by Flink.
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        records = getRuntimeContext().getMapState(RECORDS);
+        batch = getRuntimeContext().getState(BATCH);
+        frame = getRuntimeContext().getState(FRAME);
+        sequence = getRuntimeContext().getState(SEQUENCE);
+        MetricGroup group = getRuntimeContext().getMetricGroup();
+        recordsIn = group.counter("recordsIn");
+        recordsFlushed = group.counter("recordsFlushed");
+        recordsDropped = group.counter("recordsDroppedJobRemoved");
+        oversizedRecords = group.counter("oversizedRecords");
+        closed = new EnumMap<>(BatchCloseReason.class);
+        for (BatchCloseReason reason : BatchCloseReason.values()) {
+            closed.put(reason, group.counter(reason.metricName()));
+        }
+        group.gauge("recordsBuffered", () -> recordsBuffered);
+        group.gauge("openBatches", () -> openBatches);
+    }
+
+    @Override
+    public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+        // O(1): the affected job's next record or check timer acts on the change.
+        table.apply(ctx.getBroadcastState(JobTable.STATE), update);
+    }
+
+    @Override
+    public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) throws Exception {
+        recordsIn.inc();
+        long now = ctx.timerService().currentProcessingTime();
+        long job = record.jobId();
+        if (table.version(job) < record.configVersion()) {
+            OpenBatchState held = append(record, batch.value(), null, now);
+            batch.update(schedule(ctx, held.awaitedVersion() >= record.configVersion() ? held
+                    : new OpenBatchState(held.count(), held.bytes(), held.firstEventTime(), held.lastEventTime(),
+                            held.openedAt(), held.timer(), record.configVersion()), null, now));
+            return;
+        }
+        BatchFrame current = frame.value();
+        LogpushJob config = table.job(job).filter(LogpushJob::enabled).orElse(null);
+        if (current != null && (config == null || current.configVersion() != table.version(job))) {
+            if (config == null) {
+                // Routed while the job was active: deliver it under the config its batch opened with.
+                batch.update(append(record, batch.value(), current, now));
+                flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+                return;
+            }
+            flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+            current = null;
+        }
+        if (config == null) {
+            recordsDropped.inc();
+            LOG.warn("Dropped a record of job {}: the job was removed before it reached its buffer", job);
+            return;
+        }
+        if (current == null) {
+            current = BatchFrame.of(config, table.version(job));
+            frame.update(current);
+            OpenBatchState held = batch.value();
+            if (held != null && held.awaitedVersion() > 0) {
+                flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+            }
+        }
+        add(record, current, ctx, out, now);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<BatchChunk> out) throws Exception {
+        OpenBatchState open = batch.value();
+        if (open == null || open.timer() != timestamp) {
+            return;
+        }
+        long job = ctx.getCurrentKey();
+        BatchFrame current = frame.value();
+        LogpushJob config = table.job(job).filter(LogpushJob::enabled).orElse(null);
+        if (current == null) {
+            if (table.version(job) < open.awaitedVersion()) {
+                batch.update(schedule(ctx, open, null, timestamp));
+            } else if (config == null) {
+                recordsDropped.inc(open.count());
+                LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
+                        open.count(), job);
+                clear(ctx, open);
+            } else {
+                current = BatchFrame.of(config, table.version(job));
+                frame.update(current);
+                flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+            }
+            return;
+        }
+        if (config == null || current.configVersion() != table.version(job)) {
+            flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+        } else if (current.maxIntervalMillis() > 0 && timestamp >= open.openedAt() + current.maxIntervalMillis()) {
+            flush(ctx, out, current, BatchCloseReason.INTERVAL);
+        } else {
+            batch.update(schedule(ctx, open, current, timestamp));
+        }
+    }
+
+    /** Adds a record to a framed batch, closing batches exactly at the limits. */
+    private void add(RoutedRecord record, BatchFrame current, ReadOnlyContext ctx, Collector<BatchChunk> out, long now)
+            throws Exception {
+        OpenBatchState open = batch.value();
+        long length = record.bytes().length;
+        if (current.maxBytes() > 0) {
+            if (open != null && open.count() > 0 && open.bytes() + current.recordDelimiter().length + length > current.maxBytes()) {
+                flush(ctx, out, current, BatchCloseReason.BYTES);
+                frame.update(current);
+                open = null;
+            }
+            if (current.overhead() + length > current.maxBytes()) {
+                oversizedRecords.inc();
+                batch.update(append(record, open, current, now));
+                flush(ctx, out, current, BatchCloseReason.OVERSIZED);
+                return;
+            }
+        }
+        OpenBatchState added = append(record, open, current, now);
+        if (current.maxRecords() > 0 && added.count() >= current.maxRecords()) {
+            batch.update(added);
+            flush(ctx, out, current, BatchCloseReason.RECORDS);
+            return;
+        }
+        batch.update(open == null ? schedule(ctx, added, current, now) : added);
+    }
+
+    /** Stores the record (event time first) and returns the updated counters; O(1) state operations. */
+    private OpenBatchState append(RoutedRecord record, OpenBatchState open, BatchFrame current, long now) throws Exception {
+        long index = open == null ? 0 : open.count();
+        records.put(index, ByteBuffer.allocate(8 + record.bytes().length).putLong(record.eventTime()).put(record.bytes()).array());
+        recordsBuffered++;
+        if (open == null) {
+            openBatches++;
+            long bytes = (current == null ? 0 : current.overhead()) + record.bytes().length;
+            return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, 0);
+        }
+        long delimiter = current == null ? 0 : current.recordDelimiter().length;
+        return new OpenBatchState(open.count() + 1, open.bytes() + delimiter + record.bytes().length,
+                Math.min(open.firstEventTime(), record.eventTime()), Math.max(open.lastEventTime(), record.eventTime()),
+                open.openedAt(), open.timer(), open.awaitedVersion());
+    }
+
+    /** Registers the batch's next (single) timer: its interval deadline or its next config check. */
+    private OpenBatchState schedule(ReadOnlyContext ctx, OpenBatchState open, BatchFrame current, long now) {
+        long next = current == null ? now + HOLD_CHECK_MILLIS : now + checkPeriodMillis;
+        if (current != null && current.maxIntervalMillis() > 0) {
+            next = Math.min(next, open.openedAt() + current.maxIntervalMillis());
+        }
+        next = Math.max(next, now + 1);
+        if (open.timer() != 0 && open.timer() != next) {
+            ctx.timerService().deleteProcessingTimeTimer(open.timer());
+        }
+        ctx.timerService().registerProcessingTimeTimer(next);
+        return open.withTimer(next);
+    }
+
+    /**
+     * Closes the open batch: streams it to the sink as one or more batches (more only if records
+     * were held before their config arrived), then clears its state and timer.
+     */
+    private void flush(ReadOnlyContext ctx, Collector<BatchChunk> out, BatchFrame current, BatchCloseReason reason)
+            throws Exception {
+        OpenBatchState open = batch.value();
+        if (open == null || open.count() == 0) {
+            return;
+        }
+        List<long[]> cuts = cuts(open, current);
+        long job = ctx.getCurrentKey();
+        for (long[] cut : cuts) {
+            emit(job, current, cut, out, reason);
+        }
+        clear(ctx, open);
+        closed.get(reason).inc(cuts.size());
+    }
+
+    /** Batch boundaries as {start, end, first event time, last event time, bytes}; one unless held records overflow. */
+    private List<long[]> cuts(OpenBatchState open, BatchFrame current) throws Exception {
+        boolean framed = open.awaitedVersion() == 0;
+        if (framed && (current.maxRecords() == 0 || open.count() <= current.maxRecords())
+                && (current.maxBytes() == 0 || open.bytes() <= current.maxBytes() || open.count() == 1)) {
+            return List.of(new long[] {0, open.count(), open.firstEventTime(), open.lastEventTime(), open.bytes()});
+        }
+        List<long[]> cuts = new ArrayList<>();
+        long start = 0;
+        long bytes = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (long i = 0; i < open.count(); i++) {
+            byte[] stored = records.get(i);
+            long length = stored.length - 8;
+            long time = ByteBuffer.wrap(stored).getLong();
+            long count = i - start;
+            long grown = count == 0 ? current.overhead() + length : bytes + current.recordDelimiter().length + length;
+            boolean full = count > 0 && (current.maxRecords() > 0 && count >= current.maxRecords()
+                    || current.maxBytes() > 0 && grown > current.maxBytes());
+            if (full) {
+                cuts.add(new long[] {start, i, first, last, bytes});
+                start = i;
+                first = Long.MAX_VALUE;
+                last = Long.MIN_VALUE;
+                grown = current.overhead() + length;
+            }
+            bytes = grown;
+            first = Math.min(first, time);
+            last = Math.max(last, time);
+        }
+        cuts.add(new long[] {start, open.count(), first, last, bytes});
+        return cuts;
+    }
+
+    private void emit(long job, BatchFrame current, long[] cut, Collector<BatchChunk> out, BatchCloseReason reason)
+            throws Exception {
+        long next = sequence.value() == null ? 0 : sequence.value();
+        sequence.update(next + 1);
+        Instant first = Instant.ofEpochMilli(cut[2]);
+        String directory = Destination.directoryFor(current.directoryTemplate(), first.atZone(ZoneOffset.UTC).toLocalDate());
+        long count = cut[1] - cut[0];
+        BatchDescriptor descriptor = new BatchDescriptor(job, next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
+        ChunkWriter chunks = new ChunkWriter(descriptor, out, chunkBytes);
+        chunks.write(current.batchPrefix(), 0, current.batchPrefix().length);
+        for (long i = cut[0]; i < cut[1]; i++) {
+            if (i > cut[0]) {
+                chunks.write(current.recordDelimiter(), 0, current.recordDelimiter().length);
+            }
+            byte[] stored = records.get(i);
+            chunks.write(stored, 8, stored.length - 8);
+        }
+        chunks.write(current.batchSuffix(), 0, current.batchSuffix().length);
+        chunks.finish();
+        recordsFlushed.inc(count);
+        LOG.info("Closed batch {} of job {}: {} records, {} bytes, reason={}, to {}", next, job, count, cut[4],
+                reason.name().toLowerCase(), directory);
+    }
+
+    private void clear(ReadOnlyContext ctx, OpenBatchState open) throws Exception {
+        if (open.timer() != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(open.timer());
+        }
+        recordsBuffered -= open.count();
+        openBatches--;
+        records.clear();
+        batch.clear();
+        frame.clear();
+    }
+}

@@ -1,0 +1,33 @@
+package io.logpush.job.records;
+
+import io.logpush.config.LogpushJob;
+import io.logpush.config.output.OutputOptions;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a job's open batch was promised when it opened: where it goes, how it is framed and where
+ * its limits are. Kept in keyed state, so a batch opened under one config version closes under
+ * that version even after the job changed.
+ *
+ * @param directoryTemplate the destination directory with {@code {DATE}} unresolved
+ * @param maxBytes uncompressed object size limit, 0 for none
+ * @param maxRecords record limit, 0 for none
+ * @param maxIntervalMillis age limit from the first record, 0 for none
+ */
+public record BatchFrame(long configVersion, String directoryTemplate, byte[] batchPrefix, byte[] batchSuffix,
+                         byte[] recordDelimiter, long maxBytes, long maxRecords, long maxIntervalMillis) {
+
+    public static BatchFrame of(LogpushJob job, long configVersion) {
+        OutputOptions o = job.outputOptions();
+        return new BatchFrame(configVersion, job.destination().directoryTemplate(),
+                o.batchPrefix().getBytes(StandardCharsets.UTF_8), o.batchSuffix().getBytes(StandardCharsets.UTF_8),
+                o.recordDelimiter().getBytes(StandardCharsets.UTF_8), job.limits().maxBytes(), job.limits().maxRecords(),
+                job.limits().maxInterval().toMillis());
+    }
+
+    /** Bytes an object has besides its records: batch prefix and suffix. */
+    public long overhead() {
+        return batchPrefix.length + batchSuffix.length;
+    }
+}
