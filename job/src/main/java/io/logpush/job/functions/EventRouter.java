@@ -66,7 +66,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     /** owner -> dataset -> the routes of its enabled jobs. */
     private transient Map<String, Map<String, List<Route>>> index;
     private transient ObjectMapper json;
-    private transient Counters counters;
+    /** Package-visible for tests. */
+    transient Counters counters;
 
     /** One enabled job as the router uses it. */
     private record Route(LogpushJob job, RecordEncoder encoder) {}

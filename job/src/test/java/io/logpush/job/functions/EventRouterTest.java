@@ -1,0 +1,159 @@
+package io.logpush.job.functions;
+
+import io.logpush.config.broadcast.ConfigBootstrap;
+import io.logpush.config.broadcast.ConfigUpdate;
+import io.logpush.config.broadcast.JobTable;
+import io.logpush.config.guard.GuardSettings;
+import io.logpush.job.records.DeadLetter;
+import io.logpush.job.records.RawEvent;
+import io.logpush.job.records.RoutedRecord;
+import io.logpush.job.testutils.JobConfigs;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Routing: owner + dataset pick the jobs; filter, sample, encode per job; everything else counted or dead-lettered. */
+class EventRouterTest {
+
+    private static final String FILTER_5XX = "\"filter\":{\"where\":{\"key\":\"EdgeResponseStatus\",\"operator\":\"geq\",\"value\":500}}";
+
+    private EventRouter router;
+    private BroadcastOperatorTestHarness<RawEvent, ConfigUpdate, RoutedRecord> harness;
+    private long offset;
+
+    /** Jobs 1 and 2 for zone-a (job 2 only 5xx), job 3 for zone-b but disabled: all known from the bootstrap. */
+    @BeforeEach
+    void setUp() throws Exception {
+        ConfigBootstrap bootstrap = (parser, settings) -> List.of(
+                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")),
+                JobConfigs.upsert(2, 11, JobConfigs.json(2, "zone-a", "file:///tmp/j2", true, FILTER_5XX)),
+                JobConfigs.upsert(3, 12, JobConfigs.json(3, "zone-b", "file:///tmp/j3", false, "")));
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000);
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void event(String owner, String dataset, String json) throws Exception {
+        harness.processElement(new RawEvent(owner, dataset, json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+                1_000L, "events", 0, offset++), 1_000L);
+    }
+
+    private List<RoutedRecord> routed() {
+        return harness.extractOutputValues();
+    }
+
+    private List<String> deadLetterReasons() {
+        // The harness has no queue for a side output that was never written to.
+        var letters = harness.getSideOutput(EventRouter.DEAD_LETTERS);
+        return letters == null ? List.of() : letters.stream().map(StreamRecord::getValue).map(DeadLetter::reason).toList();
+    }
+
+    @Test
+    void fansOutToEveryJobOfTheOwnerAndDatasetThatWantsTheEvent() throws Exception {
+        event("zone-a", "http_requests", "{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}");
+        event("zone-a", "http_requests", "{\"RayID\":\"r2\",\"EdgeResponseStatus\":200}");
+        assertThat(routed()).extracting(r -> r.jobId() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
+                "1:{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}",
+                "2:{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}",
+                "1:{\"RayID\":\"r2\",\"EdgeResponseStatus\":200}");
+        assertThat(routed()).extracting(RoutedRecord::configVersion).containsExactly(10L, 11L, 10L);
+        assertThat(router.counters.recordsFiltered.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsOfUnconfiguredOrDisabledOwnersAreCountedNotParsed() throws Exception {
+        event("zone-z", "http_requests", "this is not even JSON");
+        event("zone-b", "http_requests", "{\"RayID\":\"r\"}");
+        event("zone-a", "dns_logs", "{}");
+        assertThat(routed()).isEmpty();
+        assertThat(deadLetterReasons()).isEmpty();
+        assertThat(router.counters.eventsUnconfigured.getCount()).isEqualTo(3);
+    }
+
+    @Test
+    void malformedEventsGoToTheDeadLetterTopicWithTheirReason() throws Exception {
+        event("", "http_requests", "{}");
+        event("zone-a", "", "{}");
+        event("zone-a", "http_request", "{}");
+        event("zone-a", "http_requests", "{\"RayID\":");
+        event("zone-a", "http_requests", "[1,2]");
+        event("zone-a", "http_requests", "{\"RayID\":\"" + "x".repeat(2_000) + "\"}");
+        event("zone-a", "http_requests", "{\"RayID\":\"a\",\"RayID\":\"b\"}");
+        event("zone-a", "http_requests", null);
+        assertThat(deadLetterReasons()).hasSize(8).satisfies(reasons -> {
+            assertThat(reasons.get(0)).isEqualTo("missing record key (the owner's zone or account id)");
+            assertThat(reasons.get(1)).isEqualTo("missing header 'dataset'");
+            assertThat(reasons.get(2)).isEqualTo("unknown dataset 'http_request'");
+            assertThat(reasons.get(3)).startsWith("not valid JSON: ");
+            assertThat(reasons.get(4)).isEqualTo("not a JSON object");
+            assertThat(reasons.get(5)).isEqualTo("event of 2012 bytes exceeds the limit of 1000");
+            assertThat(reasons.get(6)).startsWith("not valid JSON: Duplicate field 'RayID'");
+            assertThat(reasons.get(7)).isEqualTo("no value");
+        });
+        DeadLetter first = harness.getSideOutput(EventRouter.DEAD_LETTERS).peek().getValue();
+        assertThat(first.topic() + "/" + first.partition() + "/" + first.offset()).isEqualTo("events/0/0");
+        assertThat(routed()).isEmpty();
+    }
+
+    @Test
+    void aWrongTypeForAFilteredFieldDeadLettersForThatJobOnly() throws Exception {
+        event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":\"five hundred\"}");
+        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(1L);
+        assertThat(harness.getSideOutput(EventRouter.DEAD_LETTERS)).singleElement().satisfies(letter -> {
+            assertThat(letter.getValue().jobId()).isEqualTo(2);
+            assertThat(letter.getValue().reason()).isEqualTo("EdgeResponseStatus: expected an integer, was string");
+        });
+    }
+
+    @Test
+    void broadcastUpdatesChangeRoutesAndStaleOnesAreIgnored() throws Exception {
+        harness.processBroadcastElement(JobConfigs.upsert(3, 20, JobConfigs.json(3, "zone-b", "file:///tmp/j3", true, "")), 1L);
+        harness.processBroadcastElement(JobConfigs.delete(1, 21), 1L);
+        harness.processBroadcastElement(JobConfigs.upsert(1, 5, JobConfigs.json(1, "zone-a", "file:///tmp/old", true, "")), 1L);
+        event("zone-b", "http_requests", "{\"RayID\":\"b\"}");
+        event("zone-a", "http_requests", "{\"RayID\":\"a\",\"EdgeResponseStatus\":200}");
+        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(3L);
+        assertThat(harness.getBroadcastState(JobTable.STATE).get(1L).version()).isEqualTo(21);
+    }
+
+    @Test
+    void samplingIsDeterministicAndNearTheRate() throws Exception {
+        harness.processBroadcastElement(JobConfigs.upsert(1, 30, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true,
+                "\"max_upload_records\":5").replace("\"output_options\":{", "\"output_options\":{\"sample_rate\":0.25,")), 1L);
+        for (int i = 0; i < 4_000; i++) {
+            event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":200}");
+        }
+        long kept = routed().stream().filter(r -> r.jobId() == 1).count();
+        assertThat(kept).isBetween(900L, 1_100L);
+        assertThat(router.counters.recordsSampledOut.getCount()).isEqualTo(4_000 - kept);
+    }
+
+    @Test
+    void countersReconcile() throws Exception {
+        event("zone-a", "http_requests", "{\"RayID\":\"1\",\"EdgeResponseStatus\":500}");
+        event("zone-a", "http_requests", "{\"RayID\":\"2\",\"EdgeResponseStatus\":\"x\"}");
+        event("zone-z", "http_requests", "{}");
+        event("zone-a", "http_requests", "nope");
+        event("zone-a", "http_requests", "{\"RayID\":\"3\",\"EdgeResponseStatus\":200}");
+        EventRouter.Counters c = router.counters;
+        assertThat(c.eventsIn.getCount()).isEqualTo(5)
+                .isEqualTo(c.eventsUnconfigured.getCount() + c.eventsDeadLettered.getCount() + c.eventsRouted.getCount());
+        assertThat(c.eventsRouted.getCount() * 2)
+                .as("each routed event meets both jobs of zone-a")
+                .isEqualTo(c.recordsFiltered.getCount() + c.recordsSampledOut.getCount() + c.recordsDeadLettered.getCount()
+                        + c.recordsRouted.getCount());
+        assertThat(c.recordsRouted.getCount()).isEqualTo(routed().size());
+    }
+}

@@ -1,0 +1,198 @@
+package io.logpush.job.functions;
+
+import io.logpush.config.broadcast.ConfigUpdate;
+import io.logpush.config.broadcast.JobTable;
+import io.logpush.job.records.RoutedRecord;
+import io.logpush.job.testutils.JobConfigs;
+import io.logpush.sink.BatchChunk;
+import io.logpush.sink.BatchDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The per-job buffer: batches close exactly at each limit, timers flush, state and timers are cleaned. */
+class JobBufferTest {
+
+    private static final long JOB = 7;
+    private static final Duration CHECK = Duration.ofSeconds(5);
+
+    private KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> harness;
+    private long version;
+
+    /** One batch as the sink would receive it: descriptor and the concatenated chunks. */
+    private record Batch(BatchDescriptor descriptor, String content, int chunks) {}
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new JobBuffer(JobConfigs.POLICY, CHECK, 16), RoutedRecord::jobId, Types.LONG, JobTable.STATE);
+        harness.setProcessingTime(1_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void configure(String limits, boolean enabled) throws Exception {
+        configure("{\"field_names\":[\"RayID\"]}", limits, enabled);
+    }
+
+    private void configure(String outputOptions, String limits, boolean enabled) throws Exception {
+        version++;
+        harness.processBroadcastElement(JobConfigs.upsert(JOB, version,
+                JobConfigs.json(JOB, "z", "file:///out/{DATE}", enabled, outputOptions, limits)), 1L);
+    }
+
+    private void record(String text) throws Exception {
+        record(text, version);
+    }
+
+    private void record(String text, long configVersion) throws Exception {
+        harness.processElement(new RoutedRecord(JOB, configVersion, 1_731_578_400_000L, text.getBytes(StandardCharsets.UTF_8)), 1L);
+    }
+
+    /** Keyed state entries (key x state) left in the heap backend, as the one-input harness counts them. */
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend())
+                .numKeyValueStateEntries();
+    }
+
+    private List<Batch> batches() {
+        Map<Long, ByteArrayOutputStream> content = new LinkedHashMap<>();
+        Map<Long, BatchDescriptor> descriptors = new LinkedHashMap<>();
+        Map<Long, Integer> chunks = new LinkedHashMap<>();
+        for (BatchChunk chunk : harness.extractOutputValues()) {
+            long seq = chunk.batch().sequence();
+            assertThat(chunk.index()).isEqualTo(chunks.getOrDefault(seq, 0));
+            descriptors.put(seq, chunk.batch());
+            chunks.merge(seq, 1, Integer::sum);
+            content.computeIfAbsent(seq, s -> new ByteArrayOutputStream()).writeBytes(chunk.bytes());
+        }
+        List<Batch> batches = new ArrayList<>();
+        descriptors.forEach((seq, d) -> batches.add(new Batch(d, content.get(seq).toString(StandardCharsets.UTF_8), chunks.get(seq))));
+        return batches;
+    }
+
+    @Test
+    void closesExactlyAtTheRecordLimit() throws Exception {
+        configure("\"max_upload_records\":3,\"max_upload_interval_seconds\":0", true);
+        for (int i = 0; i < 7; i++) {
+            record("r" + i + "\n");
+        }
+        List<Batch> batches = batches();
+        assertThat(batches).extracting(Batch::content).containsExactly("r0\nr1\nr2\n", "r3\nr4\nr5\n");
+        assertThat(batches).extracting(b -> b.descriptor().sequence()).containsExactly(0L, 1L);
+        assertThat(batches.get(0).descriptor().records()).isEqualTo(3);
+        assertThat(batches.get(0).descriptor().bytes()).isEqualTo(9);
+        assertThat(batches.get(0).descriptor().directory()).isEqualTo("file:///out/20241114");
+    }
+
+    @Test
+    void closesBeforeARecordWouldPassTheByteLimitFramingIncluded() throws Exception {
+        configure("{\"field_names\":[\"RayID\"],\"batch_prefix\":\"[\",\"batch_suffix\":\"]\",\"record_delimiter\":\",\"}",
+                "\"max_upload_bytes\":20,\"max_upload_records\":0,\"max_upload_interval_seconds\":0", true);
+        for (String r : List.of("aaaaaa", "bbbbbb", "cccccc", "dddddd")) {
+            record(r);
+        }
+        // "[" + "aaaaaa" + "," + "bbbbbb" + "]" = 15 bytes; adding ",cccccc" would make 22 > 20.
+        assertThat(batches()).extracting(Batch::content).containsExactly("[aaaaaa,bbbbbb]");
+        assertThat(batches().get(0).descriptor().bytes()).isEqualTo(15);
+    }
+
+    @Test
+    void aRecordLargerThanTheByteLimitTravelsAlone() throws Exception {
+        configure("\"max_upload_bytes\":10,\"max_upload_records\":0,\"max_upload_interval_seconds\":0", true);
+        record("abc");
+        record("0123456789ABCDEF");
+        record("def");
+        assertThat(batches()).extracting(Batch::content).containsExactly("abc", "0123456789ABCDEF");
+        assertThat(batches().get(1).chunks()).as("16-byte chunks").isEqualTo(1);
+    }
+
+    @Test
+    void anIdleJobIsFlushedByItsIntervalTimerAndLeavesNoStateOrTimers() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":2", true);
+        record("only one\n");
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(2_999);
+        assertThat(batches()).isEmpty();
+        harness.setProcessingTime(3_000);
+        assertThat(batches()).extracting(Batch::content).containsExactly("only one\n");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).as("only the batch sequence number remains").isEqualTo(1);
+    }
+
+    @Test
+    void longBatchesAreCutIntoOrderedChunks() throws Exception {
+        configure("\"max_upload_records\":2,\"max_upload_interval_seconds\":0", true);
+        record("0123456789abcdefghij");
+        record("KLMNOPQRSTUVWXYZ");
+        Batch batch = batches().get(0);
+        assertThat(batch.content()).isEqualTo("0123456789abcdefghijKLMNOPQRSTUVWXYZ");
+        assertThat(batch.chunks()).isEqualTo(3);
+    }
+
+    @Test
+    void deletingAJobFlushesWhatItBufferedAtItsNextCheck() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
+        record("a\n");
+        record("b\n");
+        harness.processBroadcastElement(JobConfigs.delete(JOB, ++version), 1L);
+        assertThat(batches()).isEmpty();
+        harness.setProcessingTime(1_000 + CHECK.toMillis());
+        assertThat(batches()).extracting(Batch::content).containsExactly("a\nb\n");
+        assertThat(keyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void disablingFlushesAndReEnablingStartsClean() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
+        record("before\n");
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", false);
+        harness.setProcessingTime(1_000 + CHECK.toMillis());
+        configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
+        record("after\n");
+        assertThat(batches()).extracting(Batch::content).containsExactly("before\n", "after\n");
+        assertThat(batches()).extracting(b -> b.descriptor().sequence()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void aConfigChangeClosesTheBatchUnderTheConfigItOpenedWith() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
+        record("old\n");
+        harness.processBroadcastElement(JobConfigs.upsert(JOB, ++version,
+                JobConfigs.json(JOB, "z", "file:///new/{DATE}", true, "\"max_upload_records\":1")), 1L);
+        record("new\n");
+        assertThat(batches()).extracting(b -> b.descriptor().directory() + " " + b.content())
+                .containsExactly("file:///out/20241114 old\n", "file:///new/20241114 new\n");
+    }
+
+    @Test
+    void recordsAheadOfTheirConfigAreHeldUntilItArrives() throws Exception {
+        record("early-1\n", 1);
+        record("early-2\n", 1);
+        harness.setProcessingTime(5_000);
+        assertThat(batches()).isEmpty();
+        assertThat(keyedStateEntries()).as("held in state").isGreaterThanOrEqualTo(2);
+        configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
+        harness.setProcessingTime(7_000);
+        assertThat(batches()).extracting(Batch::content).containsExactly("early-1\n", "early-2\n");
+    }
+}
