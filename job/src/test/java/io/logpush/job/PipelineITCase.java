@@ -1,0 +1,277 @@
+package io.logpush.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logpush.config.broadcast.KafkaConfigBootstrap;
+import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.testutils.EmbeddedKafka;
+import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.config.topic.ConfigTopics;
+import io.logpush.job.kafka.LogpushKafka;
+import io.logpush.job.testutils.JobConfigs;
+import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.testutils.Batches;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole pipeline on a real Kafka broker and a MiniCluster with RocksDB: 260 jobs over 2,000
+ * owners, two datasets, fan-out, a disabled job, malformed events, and a TaskManager terminated
+ * mid-run. Every event of every enabled job lands in exactly one committed object of that job's
+ * destination; nothing for unconfigured owners; the DLQ holds exactly the malformed events.
+ */
+class PipelineITCase {
+
+    private static final int OWNERS = 2_000;
+    private static final int EVENTS_PER_PHASE = 15_000;
+    private static final int MAX_RECORDS = 400;
+    private static final Pattern JOB_DIR = Pattern.compile("/job-(\\d+)/\\d{8}/");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    @Order(1)
+    static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    Path output;
+
+    @TempDir
+    Path checkpoints;
+
+    /** A job as the test configured it. */
+    private record TestJob(long id, String owner, String dataset, boolean enabled) {}
+
+    private static String owner(int i) {
+        return String.format("zone-%04d", i);
+    }
+
+    /** 150 http jobs, 50 more http jobs for the same owners (fan-out), 50 firewall jobs, 10 disabled. */
+    private static List<TestJob> jobs() {
+        List<TestJob> jobs = new ArrayList<>();
+        long id = 1;
+        for (int i = 0; i < 150; i++) {
+            jobs.add(new TestJob(id++, owner(i), "http_requests", true));
+        }
+        for (int i = 0; i < 50; i++) {
+            jobs.add(new TestJob(id++, owner(i), "http_requests", true));
+        }
+        for (int i = 150; i < 200; i++) {
+            jobs.add(new TestJob(id++, owner(i), "firewall_events", true));
+        }
+        for (int i = 200; i < 210; i++) {
+            jobs.add(new TestJob(id++, owner(i), "http_requests", false));
+        }
+        return jobs;
+    }
+
+    private String jobJson(TestJob job) {
+        String dir = output.toUri().toString().replaceAll("/$", "") + "/job-" + job.id() + "/{DATE}";
+        return "{\"id\":" + job.id() + ",\"zone_id\":\"" + job.owner() + "\",\"dataset\":\"" + job.dataset() + "\",\"enabled\":"
+                + job.enabled() + ",\"destination_conf\":\"" + dir + "\",\"max_upload_records\":" + MAX_RECORDS
+                + ",\"max_upload_interval_seconds\":1,\"output_options\":{\"field_names\":[\"RayID\",\"ClientRequestHost\"]}}";
+    }
+
+    /** Event i: a deterministic owner (over all 2,000, so ~90% unconfigured) and dataset. */
+    private static ProducerRecord<byte[], byte[]> event(String topic, int i) {
+        String owner = owner((int) ((i * 7919L) % OWNERS));
+        String dataset = i % 3 == 0 ? "firewall_events" : "http_requests";
+        String json = "{\"RayID\":\"e" + i + "\",\"ClientRequestHost\":\"" + owner + "\",\"EdgeResponseStatus\":200}";
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, 1_731_578_400_000L + i,
+                owner.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dataset", dataset.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    @Test
+    void deliversEveryEventOfEveryEnabledJobExactlyOnceAcrossATaskManagerFailure(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        String events = "events";
+        String dlq = "dlq";
+        KAFKA.createTopic(events, 4);
+        KAFKA.createTopic(dlq, 1);
+        try (Admin admin = KAFKA.admin()) {
+            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.CONFIG, (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
+        }
+        List<TestJob> jobs = jobs();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (TestJob job : jobs) {
+                producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, job.id(), jobJson(job)));
+            }
+            for (int i = 0; i < EVENTS_PER_PHASE; i++) {
+                producer.send(event(events, i));
+            }
+            sendMalformed(producer, events);
+        }
+
+        JobClient client = startPipeline(events, dlq);
+        Map<String, Long> expected = expectedDeliveries(jobs, 2 * EVENTS_PER_PHASE);
+        assertThat(expected).as("about 10% of 30,000 events, some twice (fan-out)").hasSizeBetween(2_000, 3_000);
+        awaitDelivered(count -> count > 0, "a first committed batch");
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = EVENTS_PER_PHASE; i < 2 * EVENTS_PER_PHASE; i++) {
+                producer.send(event(events, i));
+            }
+        }
+        awaitDelivered(count -> count >= expected.size(), expected.size() + " deliveries");
+        client.cancel().get();
+
+        Map<String, Long> delivered = new HashMap<>();
+        for (Path object : Batches.visibleObjects(output)) {
+            Matcher dir = JOB_DIR.matcher(object.toString());
+            assertThat(dir.find()).as("object in a job directory: %s", object).isTrue();
+            String job = dir.group(1);
+            String[] lines = Batches.gunzip(object).split("\n");
+            assertThat(lines.length).as("records in %s", object).isBetween(1, MAX_RECORDS);
+            TestJob owner = jobs.get(Integer.parseInt(job) - 1);
+            for (String line : lines) {
+                JsonNode record = JSON.readTree(line);
+                assertThat(record.get("ClientRequestHost").asText()).as("only its owner's events in job %s", job).isEqualTo(owner.owner());
+                delivered.merge(job + "/" + record.get("RayID").asText(), 1L, Long::sum);
+            }
+        }
+        assertThat(delivered.keySet()).isEqualTo(expected.keySet());
+        assertThat(delivered.values()).as("no duplicates").containsOnly(1L);
+        assertThat(deadLetterPositions(dlq)).as("exactly the malformed events, once each").hasSize(30);
+    }
+
+    private JobClient startPipeline(String events, String dlq) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "500 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "20");
+        conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
+        conf.setString("pipeline.generic-types", "false");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        Properties kafka = KAFKA.clientProperties();
+        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, ConfigTopics.CONFIG, Duration.ofSeconds(60)))
+                .withPolicy(JobConfigs.POLICY)
+                .withConfigCheckPeriod(Duration.ofSeconds(1));
+        LogpushPipeline.build(env, LogpushKafka.events(kafka, events, "logpush-itcase"),
+                LogpushKafka.configs(kafka, ConfigTopics.CONFIG, "logpush-itcase"), BatchFileSink.builder().build(),
+                LogpushKafka.deadLetters(kafka, dlq, "logpush-itcase"), LogpushKafka.configStatus(kafka, ConfigTopics.STATUS),
+                settings);
+        return env.executeAsync("logpush pipeline ITCase");
+    }
+
+    /** 10 not-JSON events of a configured owner, 10 without the dataset header, 10 of an unknown dataset. */
+    private static void sendMalformed(KafkaProducer<byte[], byte[]> producer, String topic) {
+        for (int i = 0; i < 10; i++) {
+            ProducerRecord<byte[], byte[]> notJson = new ProducerRecord<>(topic, owner(1).getBytes(StandardCharsets.UTF_8),
+                    ("{broken " + i).getBytes(StandardCharsets.UTF_8));
+            notJson.headers().add("dataset", "http_requests".getBytes(StandardCharsets.UTF_8));
+            producer.send(notJson);
+            producer.send(new ProducerRecord<>(topic, owner(2).getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)));
+            ProducerRecord<byte[], byte[]> unknown = new ProducerRecord<>(topic, owner(3).getBytes(StandardCharsets.UTF_8),
+                    "{}".getBytes(StandardCharsets.UTF_8));
+            unknown.headers().add("dataset", "no_such_dataset".getBytes(StandardCharsets.UTF_8));
+            producer.send(unknown);
+        }
+    }
+
+    /** "job/RayID" for every event an enabled job of its owner and dataset must receive. */
+    private static Map<String, Long> expectedDeliveries(List<TestJob> jobs, int events) {
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < events; i++) {
+            String owner = owner((int) ((i * 7919L) % OWNERS));
+            String dataset = i % 3 == 0 ? "firewall_events" : "http_requests";
+            for (TestJob job : jobs) {
+                if (job.enabled() && job.owner().equals(owner) && job.dataset().equals(dataset)) {
+                    expected.put(job.id() + "/e" + i, 1L);
+                }
+            }
+        }
+        return expected;
+    }
+
+    private void awaitDelivered(java.util.function.LongPredicate done, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (true) {
+            long count = 0;
+            for (Path object : Batches.visibleObjects(output)) {
+                count += Batches.gunzip(object).split("\n").length;
+            }
+            if (done.test(count)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("waiting for " + what + "; delivered " + count).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    private static Set<String> deadLetterPositions(String topic) {
+        Properties props = KAFKA.clientProperties();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> positions = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    positions.add(new String(record.headers().lastHeader("logpush.error.partition").value(), StandardCharsets.UTF_8)
+                            + "/" + new String(record.headers().lastHeader("logpush.error.offset").value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(positions).as("no dead letter twice").doesNotHaveDuplicates();
+        return new HashSet<>(positions);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties props = KAFKA.clientProperties();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props);
+    }
+}
