@@ -1,0 +1,146 @@
+package io.logpush.job;
+
+import io.logpush.config.DeploymentPolicy;
+import io.logpush.config.broadcast.KafkaConfigBootstrap;
+import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.topic.ConfigTopics;
+import io.logpush.job.kafka.LogpushKafka;
+import io.logpush.sink.BatchFileSink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The Logpush job's entry point: parses options and runs {@link LogpushPipeline} with Kafka
+ * sources and sinks, either submitted to a cluster ({@code flink run}) or, with {@code --local},
+ * in a local cluster with the web UI, resuming from the latest retained checkpoint.
+ */
+@Command(name = "logpush run", mixinStandardHelpOptions = true, version = "logpush 0.1.0",
+        description = "Run the Logpush pipeline against an existing Kafka.")
+public final class LogpushJobMain implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogpushJobMain.class);
+
+    @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--events-topic", description = "Events topic (default: ${DEFAULT-VALUE}).")
+    String eventsTopic = ConfigTopics.EVENTS;
+
+    @Option(names = "--config-topic", description = "Config topic (default: ${DEFAULT-VALUE}).")
+    String configTopic = ConfigTopics.CONFIG;
+
+    @Option(names = "--status-topic", description = "Config status topic (default: ${DEFAULT-VALUE}).")
+    String statusTopic = ConfigTopics.STATUS;
+
+    @Option(names = "--dlq-topic", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+    String dlqTopic = ConfigTopics.DLQ;
+
+    @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
+    String groupId = "logpush";
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "Checkpoints, retained on stop (default: ${DEFAULT-VALUE}).")
+    String checkpointDir = Path.of(System.getProperty("java.io.tmpdir"), "logpush", "checkpoints").toUri().toString();
+
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
+    int checkpointSeconds = 10;
+
+    @Option(names = "--parallelism", description = "Parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(names = "--local", description = "Run in a local cluster with the web UI (what ./logpush run does).")
+    boolean local;
+
+    @Option(names = "--web-ui-port", description = "Web UI port in --local mode (default: ${DEFAULT-VALUE}).")
+    int webUiPort = 8081;
+
+    @Option(names = "--min-upload-bytes", paramLabel = "N", description = "Lowest max_upload_bytes a config may set (default: ${DEFAULT-VALUE}).")
+    long minBytes = DeploymentPolicy.DEFAULT.minUploadBytes();
+
+    @Option(names = "--min-upload-records", paramLabel = "N", description = "Lowest max_upload_records a config may set (default: ${DEFAULT-VALUE}).")
+    long minRecords = DeploymentPolicy.DEFAULT.minUploadRecords();
+
+    @Option(names = "--min-upload-interval-seconds", paramLabel = "S", description = "Lowest max_upload_interval_seconds a config may set (default: ${DEFAULT-VALUE}).")
+    long minSeconds = DeploymentPolicy.DEFAULT.minUploadInterval().toSeconds();
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LogpushJobMain());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush run --help')");
+            return 2;
+        });
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.interval", checkpointSeconds + " s");
+        conf.setString("execution.checkpointing.dir", checkpointDir);
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        conf.setString("restart-strategy.type", "exponential-delay");
+        StreamExecutionEnvironment env;
+        if (local) {
+            conf.setString("rest.port", Integer.toString(webUiPort));
+            conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
+            latestCheckpoint(checkpointDir).ifPresent(path -> {
+                LOG.info("Resuming from the latest retained checkpoint {}", path);
+                conf.setString("execution.state-recovery.path", path);
+            });
+            // Local mode: file systems (S3 credentials) must be set up before the pipeline is built.
+            FileSystem.initialize(conf, null);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        env.setParallelism(parallelism);
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        DeploymentPolicy policy = DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds));
+        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
+                .withPolicy(policy);
+        LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
+                BatchFileSink.builder().build(), LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
+                LogpushKafka.configStatus(kafka, statusTopic), settings);
+        if (local) {
+            System.out.println("Logpush is running: web UI on http://localhost:" + webUiPort + ", checkpoints in " + checkpointDir);
+        }
+        env.execute("Logpush");
+        return 0;
+    }
+
+    /** The newest complete checkpoint ({@code chk-N/_metadata}) under a local checkpoint directory. */
+    static Optional<String> latestCheckpoint(String checkpointDir) throws IOException {
+        URI uri = URI.create(checkpointDir);
+        if (!"file".equals(uri.getScheme()) || !Files.isDirectory(Path.of(uri))) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(Path.of(uri), 3)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .filter(p -> p.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
+                    .map(p -> p.getParent().toUri().toString());
+        }
+    }
+}
