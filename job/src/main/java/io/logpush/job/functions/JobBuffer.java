@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One buffer per job (keyed by job id, in RocksDB): appends each record with O(1) state
@@ -51,6 +52,10 @@ import java.util.Map;
  * closes the batch as it was promised. Records routed under a config version this instance has not
  * received yet (broadcast and records travel on different channels) are held in state until it
  * arrives, never dropped.
+ *
+ * <p>Metrics: {@code recordsIn}, {@code recordsFlushed}, {@code recordsDroppedJobRemoved},
+ * {@code oversizedRecords}, {@code batchesClosed<Reason>} (counters); {@code recordsBuffered},
+ * {@code openBatches}, {@code oldestBufferedMillis} (gauges, counting what this attempt opened).
  *
  * <p>Keyed state per job: the records ({@code MapState} index to event time + bytes), the counters,
  * the frame, and the next batch sequence number (kept across batches: it names the objects).
@@ -87,6 +92,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient Map<BatchCloseReason, Counter> closed;
     private transient long recordsBuffered;
     private transient long openBatches;
+    /** Opening times of the batches opened by this attempt (a multiset), for the oldest-record-age gauge. */
+    private transient TreeMap<Long, Integer> openedAt;
 
     /**
      * @param checkPeriod how often an open batch checks its job's config (bounds how long a deleted
@@ -125,8 +132,10 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         for (BatchCloseReason reason : BatchCloseReason.values()) {
             closed.put(reason, group.counter(reason.metricName()));
         }
+        openedAt = new TreeMap<>();
         group.gauge("recordsBuffered", () -> recordsBuffered);
         group.gauge("openBatches", () -> openBatches);
+        group.gauge("oldestBufferedMillis", () -> openedAt.isEmpty() ? 0L : System.currentTimeMillis() - openedAt.firstKey());
     }
 
     @Override
@@ -242,6 +251,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         recordsBuffered++;
         if (open == null) {
             openBatches++;
+            openedAt.merge(now, 1, Integer::sum);
             long bytes = (current == null ? 0 : current.overhead()) + record.bytes().length;
             return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, 0);
         }
@@ -347,8 +357,10 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         if (open.timer() != 0) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
         }
-        recordsBuffered -= open.count();
-        openBatches--;
+        // Batches restored from a checkpoint were not counted by this attempt: never go below zero.
+        recordsBuffered = Math.max(0, recordsBuffered - open.count());
+        openBatches = Math.max(0, openBatches - 1);
+        openedAt.computeIfPresent(open.openedAt(), (t, n) -> n == 1 ? null : n - 1);
         records.clear();
         batch.clear();
         frame.clear();
