@@ -1,8 +1,7 @@
 package io.logpush.job;
 
-import io.logpush.config.DeploymentPolicy;
+import io.logpush.config.cli.PolicyOptions;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
-import io.logpush.config.guard.GuardSettings;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
@@ -13,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -70,14 +70,8 @@ public final class LogpushJobMain implements Callable<Integer> {
     @Option(names = "--web-ui-port", description = "Web UI port in --local mode (default: ${DEFAULT-VALUE}).")
     int webUiPort = 8081;
 
-    @Option(names = "--min-upload-bytes", paramLabel = "N", description = "Lowest max_upload_bytes a config may set (default: ${DEFAULT-VALUE}).")
-    long minBytes = DeploymentPolicy.DEFAULT.minUploadBytes();
-
-    @Option(names = "--min-upload-records", paramLabel = "N", description = "Lowest max_upload_records a config may set (default: ${DEFAULT-VALUE}).")
-    long minRecords = DeploymentPolicy.DEFAULT.minUploadRecords();
-
-    @Option(names = "--min-upload-interval-seconds", paramLabel = "S", description = "Lowest max_upload_interval_seconds a config may set (default: ${DEFAULT-VALUE}).")
-    long minSeconds = DeploymentPolicy.DEFAULT.minUploadInterval().toSeconds();
+    @Mixin
+    PolicyOptions policy = new PolicyOptions();
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new LogpushJobMain());
@@ -117,9 +111,8 @@ public final class LogpushJobMain implements Callable<Integer> {
         env.setParallelism(parallelism);
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", bootstrapServers);
-        DeploymentPolicy policy = DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds));
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
-                .withPolicy(policy);
+                .withPolicy(policy.policy());
         LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
                 BatchFileSink.builder().build(), LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
                 LogpushKafka.configStatus(kafka, statusTopic), settings);

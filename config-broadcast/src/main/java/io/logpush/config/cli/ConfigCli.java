@@ -1,7 +1,6 @@
 package io.logpush.config.cli;
 
 import io.logpush.config.ConfigError;
-import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
 import io.logpush.config.LogpushJob;
 import io.logpush.config.ParseResult;
@@ -29,7 +28,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,22 +75,6 @@ public final class ConfigCli {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.toString() : root.getMessage();
-    }
-
-    /** The batch-limit minimums of the deployment that will run the configs. */
-    static final class PolicyOptions {
-        @Option(names = "--min-upload-bytes", paramLabel = "N", description = "Deployment's minimum max_upload_bytes (default: ${DEFAULT-VALUE}).")
-        long minBytes = DeploymentPolicy.DEFAULT.minUploadBytes();
-
-        @Option(names = "--min-upload-records", paramLabel = "N", description = "Deployment's minimum max_upload_records (default: ${DEFAULT-VALUE}).")
-        long minRecords = DeploymentPolicy.DEFAULT.minUploadRecords();
-
-        @Option(names = "--min-upload-interval-seconds", paramLabel = "S", description = "Deployment's minimum max_upload_interval_seconds (default: ${DEFAULT-VALUE}).")
-        long minSeconds = DeploymentPolicy.DEFAULT.minUploadInterval().toSeconds();
-
-        JobConfigParser parser() {
-            return new JobConfigParser(DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds)));
-        }
     }
 
     /** Where the config topics are. */
