@@ -85,12 +85,13 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient ValueState<OpenBatchState> batch;
     private transient ValueState<BatchFrame> frame;
     private transient ValueState<Long> sequence;
-    private transient Counter recordsIn;
-    private transient Counter recordsFlushed;
-    private transient Counter recordsDropped;
+    // Package-visible for tests.
+    transient Counter recordsIn;
+    transient Counter recordsFlushed;
+    transient Counter recordsDropped;
     private transient Counter oversizedRecords;
     private transient Map<BatchCloseReason, Counter> closed;
-    private transient long recordsBuffered;
+    transient long recordsBuffered;
     private transient long openBatches;
     /** Opening times of the batches opened by this attempt (a multiset), for the oldest-record-age gauge. */
     private transient TreeMap<Long, Integer> openedAt;

@@ -37,10 +37,13 @@ class JobBufferTest {
     /** One batch as the sink would receive it: descriptor and the concatenated chunks. */
     private record Batch(BatchDescriptor descriptor, String content, int chunks) {}
 
+    private JobBuffer buffer;
+
     @BeforeEach
     void setUp() throws Exception {
+        buffer = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 16), RoutedRecord::jobId, Types.LONG, JobTable.STATE);
+                buffer, RoutedRecord::jobId, Types.LONG, JobTable.STATE);
         harness.setProcessingTime(1_000);
     }
 
@@ -194,5 +197,21 @@ class JobBufferTest {
         configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
         harness.setProcessingTime(7_000);
         assertThat(batches()).extracting(Batch::content).containsExactly("early-1\n", "early-2\n");
+    }
+
+    @Test
+    void countersReconcile() throws Exception {
+        configure("\"max_upload_records\":3,\"max_upload_interval_seconds\":0", true);
+        for (int i = 0; i < 8; i++) {
+            record("r" + i + "\n");
+        }
+        harness.processBroadcastElement(JobConfigs.delete(JOB, ++version), 1L);
+        harness.processElement(new RoutedRecord(JOB + 1, 1, 0L, new byte[] {1}), 1L);
+        harness.processBroadcastElement(JobConfigs.delete(JOB + 1, 2), 1L);
+        harness.setProcessingTime(1_000 + 2 * CHECK.toMillis());
+        assertThat(buffer.recordsIn.getCount()).isEqualTo(9)
+                .isEqualTo(buffer.recordsFlushed.getCount() + buffer.recordsBuffered + buffer.recordsDropped.getCount());
+        assertThat(buffer.recordsFlushed.getCount()).isEqualTo(8);
+        assertThat(buffer.recordsDropped.getCount()).as("held for a job deleted before its config arrived").isEqualTo(1);
     }
 }
