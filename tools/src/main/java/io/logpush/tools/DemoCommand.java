@@ -3,6 +3,7 @@ package io.logpush.tools;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.config.topic.ConfigTopics;
+import io.logpush.job.generator.HttpRequestsGenerator;
 import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
 import io.logpush.job.kafka.LogpushKafka;

@@ -1,4 +1,4 @@
-package io.logpush.tools;
+package io.logpush.job.generator;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
