@@ -55,8 +55,9 @@ public final class LogpushJobMain implements Callable<Integer> {
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
     String groupId = "logpush";
 
-    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "Checkpoints, retained on stop (default: ${DEFAULT-VALUE}).")
-    String checkpointDir = Path.of(System.getProperty("java.io.tmpdir"), "logpush", "checkpoints").toUri().toString();
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Checkpoints, retained on stop (default: the cluster's; with --local, a folder under the temp dir).")
+    String checkpointDir;
 
     @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
     int checkpointSeconds = 10;
@@ -91,7 +92,12 @@ public final class LogpushJobMain implements Callable<Integer> {
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("execution.checkpointing.interval", checkpointSeconds + " s");
-        conf.setString("execution.checkpointing.dir", checkpointDir);
+        if (checkpointDir == null && local) {
+            checkpointDir = Path.of(System.getProperty("java.io.tmpdir"), "logpush", "checkpoints").toUri().toString();
+        }
+        if (checkpointDir != null) {
+            conf.setString("execution.checkpointing.dir", checkpointDir);
+        }
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("restart-strategy.type", "exponential-delay");
         StreamExecutionEnvironment env;
