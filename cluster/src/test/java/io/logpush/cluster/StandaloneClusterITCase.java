@@ -145,8 +145,11 @@ class StandaloneClusterITCase {
                 router = v.path("id").asText();
             }
         }
+        // The REST metric store is refreshed every few seconds (metrics.fetcher.update-interval).
+        String metricsPath = "/jobs/" + jobId + "/vertices/" + router + "/metrics";
+        await(Duration.ofSeconds(60), () -> get(metricsPath).toString().contains(".eventsUnconfigured"), "the router's metrics");
         List<String> metrics = new ArrayList<>();
-        get("/jobs/" + jobId + "/vertices/" + router + "/metrics").forEach(m -> metrics.add(m.path("id").asText()));
+        get(metricsPath).forEach(m -> metrics.add(m.path("id").asText()));
         assertThat(metrics).anyMatch(m -> m.endsWith(".eventsIn")).anyMatch(m -> m.endsWith(".eventsUnconfigured"));
         assertThat(graph.path("state").asText()).isEqualTo("RUNNING");
     }
