@@ -50,7 +50,8 @@ public final class SubmitCommand implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: " + e.getMessage());
+            c.getErr().println("error: cannot submit to " + ((SubmitCommand) c.getCommand()).jobManager + ": "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
         System.exit(cli.execute(args));

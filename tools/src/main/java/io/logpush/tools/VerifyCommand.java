@@ -1,0 +1,60 @@
+package io.logpush.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code logpush verify}: reads the committed objects under destination roots (one folder per
+ * job) and reports per job what arrived, so a user can check the exactly-once promise. Exit 1 if
+ * any job has duplicates, records of more than one owner, or (with {@code --max-records}) an object
+ * over its limit.
+ */
+@Command(name = "logpush verify", mixinStandardHelpOptions = true, version = "logpush 0.1.0",
+        description = "Report per job folder: objects, records, duplicates, owners, limit violations.")
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Local destination roots (file:// paths), one folder per job below each.")
+    List<Path> roots;
+
+    @Option(names = "--max-records", paramLabel = "N", description = "Count objects with more than N records as violations.")
+    long maxRecords;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new VerifyCommand());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush verify --help')");
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        boolean ok = true;
+        System.out.printf("%-24s %8s %10s %10s %10s %-14s %s%n", "JOB", "objects", "records", "distinct", "duplicates",
+                "largest object", "owners");
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "not a directory: " + root);
+            }
+            for (Map.Entry<String, DeliveryCheck.JobDelivery> e : new DeliveryCheck(root).scan().entrySet()) {
+                DeliveryCheck.JobDelivery d = e.getValue();
+                boolean overLimit = maxRecords > 0 && d.largestObject() > maxRecords;
+                ok &= d.duplicates() == 0 && d.owners().size() == 1 && !overLimit;
+                System.out.printf("%-24s %8d %10d %10d %10d %-14s %s%n", e.getKey(), d.objects(), d.records(), d.distinct(),
+                        d.duplicates(), d.largestObject() + (overLimit ? " (OVER)" : ""), String.join(",", d.owners()));
+            }
+        }
+        System.out.println(ok ? "ok: no duplicates, one owner per job" + (maxRecords > 0 ? ", no object over " + maxRecords + " records" : "")
+                : "PROBLEMS found (see above)");
+        return ok ? 0 : 1;
+    }
+}
