@@ -3,12 +3,13 @@ package io.logpush.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logpush.config.testutils.EmbeddedKafka;
-import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.config.cli.ConfigCli;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.generator.HttpRequestsGenerator;
 import io.logpush.sink.testutils.S3ProxyServer;
 import io.logpush.tools.DeliveryCheck;
 import io.logpush.tools.SubmitCommand;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,19 +102,22 @@ class StandaloneClusterITCase {
             ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
             admin.createTopics(List.of(new NewTopic(ConfigTopics.EVENTS, 4, (short) 1), new NewTopic(ConfigTopics.DLQ, 1, (short) 1))).all().get();
         }
+        Path job1 = Files.writeString(work.resolve("job-1.json"), job(1, "s3://customer-logs/job-1/{DATE}"));
+        Path job2 = Files.writeString(work.resolve("job-2.json"), job(2, objects.toUri().toString().replaceAll("/$", "") + "/job-2/{DATE}"));
+        assertThat(ConfigCli.commandLine().execute("put", job1.toString(), job2.toString(), "--bootstrap-servers",
+                KAFKA.bootstrapServers(), "--min-upload-records", "1", "--min-upload-interval-seconds", "1")).isZero();
         Map<String, Long> generated = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-            producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, 1, job(1, "s3://customer-logs/job-1/{DATE}")));
-            producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, 2,
-                    job(2, objects.toUri().toString().replaceAll("/$", "") + "/job-2/{DATE}")));
             produce(producer, 0, 4_000, generated);
         }
 
         String jobId = SubmitCommand.submit(rest, REPO.resolve("job/target/logpush-job-0.1.0-SNAPSHOT-shaded.jar"),
                 List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--checkpoint-interval", "2",
                         "--min-upload-records", "1", "--min-upload-interval-seconds", "1"));
-        DeliveryCheck onS3 = new DeliveryCheck(S3.dataDir().resolve("customer-logs"));
-        DeliveryCheck onDisk = new DeliveryCheck(objects);
+        // Read back as a customer would: S3 through the S3 API, files through the file system.
+        FileSystem.initialize(S3.flinkConfiguration(), null);
+        DeliveryCheck onS3 = new DeliveryCheck("s3://customer-logs");
+        DeliveryCheck onDisk = new DeliveryCheck(objects.toUri().toString());
         await(Duration.ofSeconds(120), () -> delivered(onS3, "job-1") > 0 && delivered(onDisk, "job-2") > 0, "first committed batches");
 
         taskManager.kill();

@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Generating " + rate + " events/s over " + zones + " zones for " + seconds + " s (Ctrl-C stops early)...");
             installStopSignals();
             Map<String, AtomicLong> generated = new ConcurrentHashMap<>();
-            DeliveryCheck check = new DeliveryCheck(objects);
+            DeliveryCheck check = new DeliveryCheck(objects.toUri().toString());
             generate(props, generated, check);
             System.out.println("Generator stopped; waiting for the last batches (interval 5 s + checkpoint 5 s)...");
             boolean complete = awaitDelivery(generated, check, Duration.ofSeconds(60));

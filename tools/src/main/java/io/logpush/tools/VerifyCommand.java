@@ -1,5 +1,7 @@
 package io.logpush.tools;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,11 +23,15 @@ import java.util.concurrent.Callable;
         description = "Report per job folder: objects, records, duplicates, owners, limit violations.")
 public final class VerifyCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Local destination roots (file:// paths), one folder per job below each.")
-    List<Path> roots;
+    @Parameters(arity = "1..*", paramLabel = "DIR_OR_URI",
+            description = "Destination roots (a folder, file:///…, or s3://bucket/prefix), one folder per job below each.")
+    List<String> roots;
 
     @Option(names = "--max-records", paramLabel = "N", description = "Count objects with more than N records as violations.")
     long maxRecords;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
+    String s3Endpoint;
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new VerifyCommand());
@@ -38,11 +44,17 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Configuration conf = new Configuration();
+        if (s3Endpoint != null) {
+            conf.setString("s3.endpoint", s3Endpoint);
+            conf.setString("s3.path.style.access", "true");
+        }
+        FileSystem.initialize(conf, null);
         boolean ok = true;
         System.out.printf("%-24s %8s %10s %10s %10s %-14s %s%n", "JOB", "objects", "records", "distinct", "duplicates",
                 "largest object", "owners");
-        for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
+        for (String root : roots) {
+            if (!root.contains("://") && !Files.isDirectory(Path.of(root))) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "not a directory: " + root);
             }
             for (Map.Entry<String, DeliveryCheck.JobDelivery> e : new DeliveryCheck(root).scan().entrySet()) {

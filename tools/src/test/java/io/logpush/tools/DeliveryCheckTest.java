@@ -31,7 +31,7 @@ class DeliveryCheckTest {
         object("job-1/20241114/b.log.gz", "{\"RayID\":\"r2\",\"ZoneName\":\"z1\"}\n");
         object("job-1/20241114/.b.log.gz.inprogress.123", "{\"RayID\":\"r9\",\"ZoneName\":\"z1\"}\n");
         object("job-2/20241114/c.log.gz", "RayID,ZoneName,ClientIP\nr5,z2,1.2.3.4\nr6,z9,1.2.3.5\n");
-        DeliveryCheck check = new DeliveryCheck(root);
+        DeliveryCheck check = new DeliveryCheck(root.toString());
         DeliveryCheck.JobDelivery one = check.scan().get("job-1");
         assertThat(one.objects()).isEqualTo(2);
         assertThat(one.records()).isEqualTo(3);
