@@ -2,32 +2,23 @@ package io.logpush.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logpush.config.broadcast.KafkaConfigBootstrap;
-import io.logpush.config.guard.GuardSettings;
 import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.config.topic.ConfigTopics;
-import io.logpush.job.kafka.LogpushKafka;
-import io.logpush.job.testutils.JobConfigs;
-import io.logpush.sink.BatchFileSink;
+import io.logpush.job.testutils.PipelineRun;
 import io.logpush.sink.testutils.Batches;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,27 +106,17 @@ class PipelineITCase {
     /** Event i: a deterministic owner (over all 2,000, so ~90% unconfigured) and dataset. */
     private static ProducerRecord<byte[], byte[]> event(String topic, int i) {
         String owner = owner((int) ((i * 7919L) % OWNERS));
-        String dataset = i % 3 == 0 ? "firewall_events" : "http_requests";
-        String json = "{\"RayID\":\"e" + i + "\",\"ClientRequestHost\":\"" + owner + "\",\"EdgeResponseStatus\":200}";
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, 1_731_578_400_000L + i,
-                owner.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("dataset", dataset.getBytes(StandardCharsets.UTF_8));
-        return record;
+        return PipelineRun.event(owner, i % 3 == 0 ? "firewall_events" : "http_requests", "e" + i, 1_731_578_400_000L + i);
     }
 
     @Test
     void deliversEveryEventOfEveryEnabledJobExactlyOnceAcrossATaskManagerFailure(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        String events = "events";
-        String dlq = "dlq";
-        KAFKA.createTopic(events, 4);
-        KAFKA.createTopic(dlq, 1);
-        try (Admin admin = KAFKA.admin()) {
-            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.CONFIG, (short) 1);
-            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
-        }
+        String events = PipelineRun.EVENTS;
+        String dlq = PipelineRun.DLQ;
+        PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
         List<TestJob> jobs = jobs();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
             for (TestJob job : jobs) {
                 producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, job.id(), jobJson(job)));
             }
@@ -145,18 +126,18 @@ class PipelineITCase {
             sendMalformed(producer, events);
         }
 
-        JobClient client = startPipeline(events, dlq);
+        JobClient client = run.start("logpush-itcase");
         Map<String, Long> expected = expectedDeliveries(jobs, 2 * EVENTS_PER_PHASE);
         assertThat(expected).as("about 10% of 30,000 events, some twice (fan-out)").hasSizeBetween(2_000, 3_000);
-        awaitDelivered(count -> count > 0, "a first committed batch");
+        run.awaitDelivered(count -> count > 0, "a first committed batch", Duration.ofSeconds(180));
         cluster.terminateTaskManager(0).get();
         cluster.startTaskManager();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
             for (int i = EVENTS_PER_PHASE; i < 2 * EVENTS_PER_PHASE; i++) {
                 producer.send(event(events, i));
             }
         }
-        awaitDelivered(count -> count >= expected.size(), expected.size() + " deliveries");
+        run.awaitDelivered(count -> count >= expected.size(), expected.size() + " deliveries", Duration.ofSeconds(180));
         client.cancel().get();
 
         Map<String, Long> delivered = new HashMap<>();
@@ -176,28 +157,6 @@ class PipelineITCase {
         assertThat(delivered.keySet()).isEqualTo(expected.keySet());
         assertThat(delivered.values()).as("no duplicates").containsOnly(1L);
         assertThat(deadLetterPositions(dlq)).as("exactly the malformed events, once each").hasSize(30);
-    }
-
-    private JobClient startPipeline(String events, String dlq) throws Exception {
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.interval", "500 ms");
-        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "20");
-        conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
-        conf.setString("pipeline.generic-types", "false");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        Properties kafka = KAFKA.clientProperties();
-        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, ConfigTopics.CONFIG, Duration.ofSeconds(60)))
-                .withPolicy(JobConfigs.POLICY)
-                .withConfigCheckPeriod(Duration.ofSeconds(1));
-        LogpushPipeline.build(env, LogpushKafka.events(kafka, events, "logpush-itcase"),
-                LogpushKafka.configs(kafka, ConfigTopics.CONFIG, "logpush-itcase"), BatchFileSink.builder().build(),
-                LogpushKafka.deadLetters(kafka, dlq, "logpush-itcase"), LogpushKafka.configStatus(kafka, ConfigTopics.STATUS),
-                settings);
-        return env.executeAsync("logpush pipeline ITCase");
     }
 
     /** 10 not-JSON events of a configured owner, 10 without the dataset header, 10 of an unknown dataset. */
@@ -230,21 +189,6 @@ class PipelineITCase {
         return expected;
     }
 
-    private void awaitDelivered(java.util.function.LongPredicate done, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (true) {
-            long count = 0;
-            for (Path object : Batches.visibleObjects(output)) {
-                count += Batches.gunzip(object).split("\n").length;
-            }
-            if (done.test(count)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("waiting for " + what + "; delivered " + count).isLessThan(deadline);
-            Thread.sleep(250);
-        }
-    }
-
     private static Set<String> deadLetterPositions(String topic) {
         Properties props = KAFKA.clientProperties();
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -265,13 +209,5 @@ class PipelineITCase {
         }
         assertThat(positions).as("no dead letter twice").doesNotHaveDuplicates();
         return new HashSet<>(positions);
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties props = KAFKA.clientProperties();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props);
     }
 }

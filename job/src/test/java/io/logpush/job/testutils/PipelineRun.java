@@ -1,0 +1,117 @@
+package io.logpush.job.testutils;
+
+import io.logpush.config.broadcast.KafkaConfigBootstrap;
+import io.logpush.config.testutils.EmbeddedKafka;
+import io.logpush.config.topic.ConfigTopics;
+import io.logpush.job.LogpushPipeline;
+import io.logpush.job.PipelineSettings;
+import io.logpush.job.kafka.LogpushKafka;
+import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.testutils.Batches;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.LongPredicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One pipeline run for an ITCase: real Kafka topics, the pipeline on the test's MiniCluster with
+ * RocksDB and 500 ms checkpoints, batches to a local folder, and helpers to produce and to wait
+ * for deliveries.
+ */
+public final class PipelineRun {
+
+    public static final String EVENTS = "events";
+    public static final String DLQ = "dlq";
+
+    private final EmbeddedKafka kafka;
+    private final Path output;
+    private final Path checkpoints;
+
+    public PipelineRun(EmbeddedKafka kafka, Path output, Path checkpoints) throws Exception {
+        this.kafka = kafka;
+        this.output = output;
+        this.checkpoints = checkpoints;
+        kafka.createTopic(EVENTS, 4);
+        kafka.createTopic(DLQ, 1);
+        try (Admin admin = kafka.admin()) {
+            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.CONFIG, (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
+        }
+    }
+
+    /** The destination folder URI for a job, with {@code {DATE}}. */
+    public String destination(long jobId) {
+        return output.toUri().toString().replaceAll("/$", "") + "/job-" + jobId + "/{DATE}";
+    }
+
+    public KafkaProducer<byte[], byte[]> producer() {
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props);
+    }
+
+    /** An event of {@code owner} and {@code dataset} whose RayID is {@code id}. */
+    public static ProducerRecord<byte[], byte[]> event(String owner, String dataset, String id, long timestamp) {
+        String json = "{\"RayID\":\"" + id + "\",\"ClientRequestHost\":\"" + owner + "\",\"EdgeResponseStatus\":200}";
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EVENTS, null, timestamp,
+                owner.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dataset", dataset.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    public JobClient start(String name) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "500 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "20");
+        conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
+        conf.setString("pipeline.generic-types", "false");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        Properties props = kafka.clientProperties();
+        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, ConfigTopics.CONFIG, Duration.ofSeconds(60)))
+                .withPolicy(JobConfigs.POLICY)
+                .withConfigCheckPeriod(Duration.ofSeconds(1));
+        LogpushPipeline.build(env, LogpushKafka.events(props, EVENTS, name), LogpushKafka.configs(props, ConfigTopics.CONFIG, name),
+                BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, DLQ, name),
+                LogpushKafka.configStatus(props, ConfigTopics.STATUS), settings);
+        return env.executeAsync(name);
+    }
+
+    /** Records in all visible objects so far. */
+    public long delivered() throws Exception {
+        long count = 0;
+        for (Path object : Batches.visibleObjects(output)) {
+            count += Batches.gunzip(object).split("\n").length;
+        }
+        return count;
+    }
+
+    public void awaitDelivered(LongPredicate done, String what, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long count = delivered();
+            if (done.test(count)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("waiting for " + what + "; delivered " + count).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+}
