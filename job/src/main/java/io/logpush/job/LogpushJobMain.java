@@ -1,5 +1,6 @@
 package io.logpush.job;
 
+import io.logpush.config.cli.Cli;
 import io.logpush.config.cli.PolicyOptions;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.config.topic.ConfigTopics;
@@ -75,12 +76,8 @@ public final class LogpushJobMain implements Callable<Integer> {
     PolicyOptions policy = new PolicyOptions();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new LogpushJobMain());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush run --help')");
-            return 2;
-        });
-        int code = cli.execute(args);
+        // No System.exit on success: inside a cluster main() must simply return.
+        int code = Cli.commandLine(new LogpushJobMain()).execute(args);
         if (code != 0) {
             System.exit(code);
         }

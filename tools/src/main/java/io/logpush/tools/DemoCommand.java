@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import io.logpush.config.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,12 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
     private final AtomicBoolean stop = new AtomicBoolean();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new DemoCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush demo --help')");
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        Cli.run(new DemoCommand(), args);
     }
 
     @Override

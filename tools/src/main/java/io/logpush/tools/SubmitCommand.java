@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logpush.config.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,17 +45,7 @@ public final class SubmitCommand implements Callable<Integer> {
     List<String> jobArgs = new ArrayList<>();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new SubmitCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush submit --help')");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: cannot submit to " + ((SubmitCommand) c.getCommand()).jobManager + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        Cli.run(new SubmitCommand(), args);
     }
 
     @Override
@@ -91,7 +82,12 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private static JsonNode send(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach the JobManager's REST API at " + request.uri().resolve("/"));
+        }
         if (response.statusCode() / 100 != 2) {
             throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
                     + response.body());

@@ -2,6 +2,7 @@ package io.logpush.tools;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
+import io.logpush.config.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,12 +35,7 @@ public final class VerifyCommand implements Callable<Integer> {
     String s3Endpoint;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new VerifyCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush verify --help')");
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        Cli.run(new VerifyCommand(), args);
     }
 
     @Override

@@ -49,32 +49,12 @@ import java.util.concurrent.Callable;
 public final class ConfigCli {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Cli.run(new ConfigCli(), args);
     }
 
     /** The command line, for tests and for the launcher that embeds it. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ConfigCli());
-        cli.setParameterExceptionHandler((e, args) -> {
-            CommandLine failed = e.getCommandLine();
-            failed.getErr().println("error: " + e.getMessage() + " (try '" + failed.getCommandSpec().qualifiedName()
-                    + " --help')");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + rootMessage(e));
-            return 1;
-        });
-        return cli;
-    }
-
-    /** The innermost cause says best what went wrong (an unreachable broker, a missing file...). */
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        return Cli.commandLine(new ConfigCli());
     }
 
     /** Where the config topics are. */

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.logpush.config.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,12 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Path counts;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new GenerateCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (try 'logpush generate --help')");
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        Cli.run(new GenerateCommand(), args);
     }
 
     @Override
