@@ -88,6 +88,7 @@ class DockerComposeITCase {
         assertThat(setup).contains("--config-topic " + ConfigTopics.CONFIG, "--status-topic " + ConfigTopics.STATUS,
                 "--events-topic " + ConfigTopics.EVENTS, "--dlq-topic " + ConfigTopics.DLQ, "--bootstrap-servers kafka:19092");
         assertThat(services.at("/generator/command").asText()).contains("--topic " + ConfigTopics.EVENTS, "kafka:19092");
+        assertThat(services.at("/topics/command/0").asText()).contains("--topic " + ConfigTopics.EVENTS, "--topic " + ConfigTopics.DLQ);
         assertThat(services.at("/kafka/environment/KAFKA_ADVERTISED_LISTENERS").asText()).contains("INTERNAL://kafka:19092");
     }
 
