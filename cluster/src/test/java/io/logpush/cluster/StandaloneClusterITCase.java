@@ -111,9 +111,7 @@ class StandaloneClusterITCase {
             produce(producer, 0, 4_000, generated);
         }
 
-        String jobId = SubmitCommand.submit(rest, REPO.resolve("job/target/logpush-job-0.1.0-SNAPSHOT-shaded.jar"),
-                List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--checkpoint-interval", "2",
-                        "--min-upload-records", "1", "--min-upload-interval-seconds", "1"));
+        String jobId = SubmitCommand.submit(rest, JAR, jobArgs(), null);
         // Read back as a customer would: S3 through the S3 API, files through the file system.
         FileSystem.initialize(S3.flinkConfiguration(), null);
         DeliveryCheck onS3 = new DeliveryCheck("s3://customer-logs");
@@ -156,6 +154,48 @@ class StandaloneClusterITCase {
         get(metricsPath).forEach(m -> metrics.add(m.path("id").asText()));
         assertThat(metrics).anyMatch(m -> m.endsWith(".eventsIn")).anyMatch(m -> m.endsWith(".eventsUnconfigured"));
         assertThat(graph.path("state").asText()).isEqualTo("RUNNING");
+
+        // Upgrade: stop with a savepoint on S3, change job 1's config meanwhile, start again from the savepoint.
+        String savepoint = stopWithSavepoint(jobId);
+        Files.writeString(job1, job(1, "s3://customer-logs/job-1/{DATE}").replace("\"max_upload_records\":500", "\"max_upload_records\":100"));
+        assertThat(ConfigCli.commandLine().execute("put", job1.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--min-upload-records", "1", "--min-upload-interval-seconds", "1")).isZero();
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            produce(producer, 8_000, 12_000, generated);
+        }
+        String upgraded = SubmitCommand.submit(rest, JAR, jobArgs(), savepoint);
+        long all1 = generated.get(HttpRequestsGenerator.zone(0));
+        long all2 = generated.get(HttpRequestsGenerator.zone(1));
+        await(Duration.ofSeconds(180), () -> delivered(onS3, "job-1") >= all1 && delivered(onDisk, "job-2") >= all2,
+                "every event delivered after the upgrade");
+        assertThat(onS3.scan().get("job-1").records()).as("job 1 exactly once across the upgrade").isEqualTo(all1);
+        assertThat(onDisk.scan().get("job-2").records()).as("job 2 exactly once across the upgrade").isEqualTo(all2);
+        assertThat(get("/jobs/" + upgraded).path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    private static final Path JAR = REPO.resolve("job/target/logpush-job-0.1.0-SNAPSHOT-shaded.jar");
+
+    private static List<String> jobArgs() {
+        return List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--checkpoint-interval", "2",
+                "--min-upload-records", "1", "--min-upload-interval-seconds", "1");
+    }
+
+    /** POST /jobs/:id/stop, then polls the savepoint until it completes; returns its path. */
+    private String stopWithSavepoint(String jobId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve("/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"targetDirectory\":\"s3://logpush-checkpoints/savepoints\",\"drain\":false}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String trigger = JSON.readTree(response.body()).path("request-id").asText();
+        String[] location = new String[1];
+        await(Duration.ofSeconds(120), () -> {
+            JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+            location[0] = status.at("/operation/location").asText(null);
+            return "COMPLETED".equals(status.at("/status/id").asText());
+        }, "the savepoint");
+        assertThat(location[0]).as("savepoint path").startsWith("s3://logpush-checkpoints/savepoints");
+        await(Duration.ofSeconds(60), () -> "FINISHED".equals(get("/jobs/" + jobId).path("state").asText()), "the job to stop");
+        return location[0];
     }
 
     private static String job(long id, String destination) {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -86,6 +88,20 @@ class BlankConfigITCase {
         return latest.get();
     }
 
+    /** The partitions whose sentinel events have been delivered to the sentinel job. */
+    private Set<String> sentinelPartitions(long sentinelJob) throws Exception {
+        Set<String> partitions = new HashSet<>();
+        for (Path object : Batches.visibleObjects(output)) {
+            if (object.toString().contains("/job-" + sentinelJob + "/")) {
+                Matcher sentinel = Pattern.compile("sentinel-(\\d)-").matcher(Batches.gunzip(object));
+                while (sentinel.find()) {
+                    partitions.add(sentinel.group(1));
+                }
+            }
+        }
+        return partitions;
+    }
+
     /** Delivered records per job folder. */
     private Map<String, Long> deliveredPerJob() throws Exception {
         Map<String, Long> delivered = new HashMap<>();
@@ -144,13 +160,20 @@ class BlankConfigITCase {
             producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, sentinelJob, JobConfigs.json(sentinelJob, "sentinel",
                     run.destination(sentinelJob), true, "\"max_upload_records\":4,\"max_upload_interval_seconds\":1")));
             produce(producer, "after-confirm-");
-            // One sentinel per partition, after everything else: once all four arrive, all earlier events were routed.
-            for (int partition = 0; partition < 4; partition++) {
-                ProducerRecord<byte[], byte[]> e = PipelineRun.event("sentinel", "http_requests", "sentinel-" + partition, System.currentTimeMillis());
-                producer.send(new ProducerRecord<>(e.topic(), partition, e.timestamp(), e.key(), e.value(), e.headers()));
+            // A new job sees events only from when its config reaches the router, so sentinels go out per partition
+            // until one of each arrives: every event sent before them was routed by then.
+            long sentinelDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            for (int round = 0; sentinelPartitions(sentinelJob).size() < 4; round++) {
+                assertThat(System.nanoTime()).as("a delivered sentinel from every partition").isLessThan(sentinelDeadline);
+                for (int partition = 0; partition < 4; partition++) {
+                    ProducerRecord<byte[], byte[]> e = PipelineRun.event("sentinel", "http_requests",
+                            "sentinel-" + partition + "-" + round, System.currentTimeMillis());
+                    producer.send(new ProducerRecord<>(e.topic(), partition, e.timestamp(), e.key(), e.value(), e.headers()));
+                }
+                producer.flush();
+                Thread.sleep(500);
             }
         }
-        run.awaitDelivered(n -> n >= 2L * EVENTS_PER_PHASE + 4, "the sentinels", Duration.ofSeconds(120));
         client.cancel().get();
 
         Map<String, Long> delivered = deliveredPerJob();

@@ -41,6 +41,9 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--jar", paramLabel = "FILE", description = "The job jar (default: ${DEFAULT-VALUE}).")
     Path jar = Path.of("job", "target", "logpush-job-0.1.0-SNAPSHOT-shaded.jar");
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Restore the job's state from this savepoint (an upgrade).")
+    String savepoint;
+
     @Parameters(paramLabel = "JOB_ARGS", description = "Arguments for the job, e.g. --bootstrap-servers kafka:9092.")
     List<String> jobArgs = new ArrayList<>();
 
@@ -50,13 +53,16 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String jobId = submit(jobManager, jar, jobArgs);
+        String jobId = submit(jobManager, jar, jobArgs, savepoint);
         System.out.println("submitted job " + jobId + ": " + jobManager.resolve("/#/job/running/" + jobId + "/overview"));
         return 0;
     }
 
-    /** Uploads {@code jar} and runs it with {@code args}; returns the Flink job id. */
-    public static String submit(URI jobManager, Path jar, List<String> args) throws IOException, InterruptedException {
+    /**
+     * Uploads {@code jar} and runs it with {@code args}, restoring from {@code savepoint} unless it
+     * is null; returns the Flink job id.
+     */
+    public static String submit(URI jobManager, Path jar, List<String> args, String savepoint) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no job jar at " + jar + ": build it with 'mvn -DskipTests package'");
         }
@@ -75,6 +81,9 @@ public final class SubmitCommand implements Callable<Integer> {
         ObjectNode run = JSON.createObjectNode();
         ArrayNode list = run.putArray("programArgsList");
         args.forEach(list::add);
+        if (savepoint != null) {
+            run.put("savepointPath", savepoint);
+        }
         JsonNode started = send(http, HttpRequest.newBuilder(jobManager.resolve("/jars/" + jarId + "/run"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(run.toString())).build());
