@@ -2,6 +2,7 @@ package io.logpush.job.functions;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -127,7 +128,10 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
 
     @Override
     public void open(OpenContext openContext) {
-        json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        json = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
         counters = new Counters(getRuntimeContext().getMetricGroup());
         getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> index.values().stream().mapToInt(m -> m.values().stream().mapToInt(List::size).sum()).sum());
