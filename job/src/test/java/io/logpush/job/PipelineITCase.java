@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.topic.ConfigRecordCodec;
-import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.sink.testutils.Batches;
 import org.apache.flink.core.execution.JobClient;
@@ -104,26 +103,25 @@ class PipelineITCase {
     }
 
     /** Event i: a deterministic owner (over all 2,000, so ~90% unconfigured) and dataset. */
-    private static ProducerRecord<byte[], byte[]> event(String topic, int i) {
+    private static ProducerRecord<byte[], byte[]> event(PipelineRun run, int i) {
         String owner = owner((int) ((i * 7919L) % OWNERS));
-        return PipelineRun.event(owner, i % 3 == 0 ? "firewall_events" : "http_requests", "e" + i, 1_731_578_400_000L + i);
+        return run.event(owner, i % 3 == 0 ? "firewall_events" : "http_requests", "e" + i, 1_731_578_400_000L + i);
     }
 
     @Test
     void deliversEveryEventOfEveryEnabledJobExactlyOnceAcrossATaskManagerFailure(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        String events = PipelineRun.EVENTS;
-        String dlq = PipelineRun.DLQ;
         PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
+        String dlq = run.dlqTopic();
         List<TestJob> jobs = jobs();
         try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
             for (TestJob job : jobs) {
-                producer.send(ConfigRecordCodec.upsert(ConfigTopics.CONFIG, job.id(), jobJson(job)));
+                producer.send(ConfigRecordCodec.upsert(run.configTopic(), job.id(), jobJson(job)));
             }
             for (int i = 0; i < EVENTS_PER_PHASE; i++) {
-                producer.send(event(events, i));
+                producer.send(event(run, i));
             }
-            sendMalformed(producer, events);
+            sendMalformed(producer, run.eventsTopic());
         }
 
         JobClient client = run.start("logpush-itcase");
@@ -134,7 +132,7 @@ class PipelineITCase {
         cluster.startTaskManager();
         try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
             for (int i = EVENTS_PER_PHASE; i < 2 * EVENTS_PER_PHASE; i++) {
-                producer.send(event(events, i));
+                producer.send(event(run, i));
             }
         }
         run.awaitDelivered(count -> count >= expected.size(), expected.size() + " deliveries", Duration.ofSeconds(180));

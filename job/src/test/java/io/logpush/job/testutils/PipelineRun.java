@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,23 +33,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class PipelineRun {
 
-    public static final String EVENTS = "events";
-    public static final String DLQ = "dlq";
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final EmbeddedKafka kafka;
     private final Path output;
     private final Path checkpoints;
+    private final String prefix;
 
+    /** A run with its own topics (so runs can share a broker): {@code <n>-events}, {@code <n>-logpush-config}, ... */
     public PipelineRun(EmbeddedKafka kafka, Path output, Path checkpoints) throws Exception {
         this.kafka = kafka;
         this.output = output;
         this.checkpoints = checkpoints;
-        kafka.createTopic(EVENTS, 4);
-        kafka.createTopic(DLQ, 1);
+        this.prefix = "run" + RUNS.incrementAndGet() + "-";
+        kafka.createTopic(eventsTopic(), 4);
+        kafka.createTopic(dlqTopic(), 1);
         try (Admin admin = kafka.admin()) {
-            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.CONFIG, (short) 1);
-            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, configTopic(), (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, statusTopic(), (short) 1);
         }
+    }
+
+    public String eventsTopic() {
+        return prefix + "events";
+    }
+
+    public String dlqTopic() {
+        return prefix + "dlq";
+    }
+
+    public String configTopic() {
+        return prefix + ConfigTopics.CONFIG;
+    }
+
+    public String statusTopic() {
+        return prefix + ConfigTopics.STATUS;
     }
 
     /** The destination folder URI for a job, with {@code {DATE}}. */
@@ -64,10 +83,10 @@ public final class PipelineRun {
         return new KafkaProducer<>(props);
     }
 
-    /** An event of {@code owner} and {@code dataset} whose RayID is {@code id}. */
-    public static ProducerRecord<byte[], byte[]> event(String owner, String dataset, String id, long timestamp) {
+    /** An event of {@code owner} and {@code dataset} whose RayID is {@code id}, for this run's events topic. */
+    public ProducerRecord<byte[], byte[]> event(String owner, String dataset, String id, long timestamp) {
         String json = "{\"RayID\":\"" + id + "\",\"ClientRequestHost\":\"" + owner + "\",\"EdgeResponseStatus\":200}";
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EVENTS, null, timestamp,
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(eventsTopic(), null, timestamp,
                 owner.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
         record.headers().add("dataset", dataset.getBytes(StandardCharsets.UTF_8));
         return record;
@@ -85,12 +104,12 @@ public final class PipelineRun {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         Properties props = kafka.clientProperties();
-        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, ConfigTopics.CONFIG, Duration.ofSeconds(60)))
+        PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, configTopic(), Duration.ofSeconds(60)))
                 .withPolicy(JobConfigs.POLICY)
                 .withConfigCheckPeriod(Duration.ofSeconds(1));
-        LogpushPipeline.build(env, LogpushKafka.events(props, EVENTS, name), LogpushKafka.configs(props, ConfigTopics.CONFIG, name),
-                BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, DLQ, name),
-                LogpushKafka.configStatus(props, ConfigTopics.STATUS), settings);
+        LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
+                BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, dlqTopic(), name),
+                LogpushKafka.configStatus(props, statusTopic()), settings);
         return env.executeAsync(name);
     }
 
