@@ -1,0 +1,122 @@
+package io.logpush.job;
+
+import io.logpush.config.testutils.EmbeddedKafka;
+import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.job.testutils.JobConfigs;
+import io.logpush.job.testutils.PipelineRun;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replay of 2024-11-14, step two: logs of every customer arrive, 40× as many owners as have a job
+ * (Cloudflare's fail-open path). Here they cost a counter each: they are counted as unconfigured,
+ * never parsed, never reach a buffer (so no state is created for them), and the configured
+ * customers' events are all delivered. Throughput against a run without the flood is reported,
+ * not asserted (timing belongs to the benchmark).
+ */
+class FailOpenFloodITCase {
+
+    private static final int JOBS = 20;
+    private static final int CONFIGURED_EVENTS = 4_000;
+    private static final int FLOOD_FACTOR = 40;
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    @Order(1)
+    static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path warmupOutput;
+
+    @TempDir
+    Path baselineOutput;
+
+    @TempDir
+    Path floodOutput;
+
+    @TempDir
+    Path checkpoints;
+
+    /** Runs the pipeline over the events; returns seconds from start until every configured event is delivered. */
+    private double runUntilDelivered(PipelineRun run, int floodFactor, long[] counters) throws Exception {
+        return runUntilDelivered(run, floodFactor, counters, CONFIGURED_EVENTS);
+    }
+
+    private double runUntilDelivered(PipelineRun run, int floodFactor, long[] counters, int configuredEvents) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+            for (int job = 1; job <= JOBS; job++) {
+                producer.send(ConfigRecordCodec.upsert(run.configTopic(), job, JobConfigs.json(job, "zone-" + job,
+                        run.destination(job), true, "\"max_upload_records\":1000,\"max_upload_interval_seconds\":1")));
+            }
+            for (int i = 0; i < configuredEvents; i++) {
+                producer.send(run.event("zone-" + (1 + i % JOBS), "http_requests", "e" + i, System.currentTimeMillis()));
+                for (int f = 0; f < floodFactor; f++) {
+                    // 40x as many owners as have a job (800), 40x as many events.
+                    producer.send(run.event("unconfigured-" + ((i * floodFactor + f) % (JOBS * FLOOD_FACTOR)), "http_requests",
+                            "u" + i + "-" + f, System.currentTimeMillis()));
+                }
+            }
+        }
+        long started = System.nanoTime();
+        JobClient client = run.start("flood-" + floodFactor);
+        run.awaitDelivered(n -> n >= configuredEvents, "every configured event", Duration.ofSeconds(180));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        JobID job = client.getJobID();
+        counters[0] = sum(job, "eventsUnconfigured");
+        counters[1] = sum(job, "recordsIn");
+        counters[2] = sum(job, "eventsDeadLettered");
+        client.cancel().get();
+        return seconds;
+    }
+
+    private static long sum(JobID job, String metric) {
+        long total = 0;
+        for (Metric m : METRICS.findMetrics(job, metric).values()) {
+            total += ((Counter) m).getCount();
+        }
+        return total;
+    }
+
+    @Test
+    void unconfiguredOwnersAreCountedNotBufferedAndConfiguredOnesLoseNothing() throws Exception {
+        // A first, small run pays for class loading and RocksDB's native library, so the two measured runs compare.
+        runUntilDelivered(new PipelineRun(KAFKA, warmupOutput, checkpoints), 0, new long[3], 100);
+        long[] baseline = new long[3];
+        double baselineSeconds = runUntilDelivered(new PipelineRun(KAFKA, baselineOutput, checkpoints), 0, baseline);
+        long[] flood = new long[3];
+        PipelineRun floodRun = new PipelineRun(KAFKA, floodOutput, checkpoints);
+        double floodSeconds = runUntilDelivered(floodRun, FLOOD_FACTOR, flood);
+
+        assertThat(floodRun.delivered()).as("every configured event, once").isEqualTo(CONFIGURED_EVENTS);
+        assertThat(flood[0]).as("the flood counted as unconfigured").isEqualTo((long) CONFIGURED_EVENTS * FLOOD_FACTOR);
+        assertThat(flood[1]).as("only configured events reach a buffer, so no state exists for the flood").isEqualTo(CONFIGURED_EVENTS);
+        assertThat(flood[2]).as("nothing dead-lettered").isZero();
+        assertThat(baseline[1]).isEqualTo(CONFIGURED_EVENTS);
+        System.out.printf("REPORT fail-open flood: %,d configured + %,d unconfigured events (%d owners with a job, %d without);"
+                        + " delivered %,d, lost 0; unconfigured reaching a buffer: 0; start-to-all-delivered %.1f s vs %.1f s"
+                        + " without the flood (indicative only: it includes job start; the benchmark measures throughput)%n",
+                CONFIGURED_EVENTS, flood[0], JOBS, JOBS * FLOOD_FACTOR, floodRun.delivered(), floodSeconds, baselineSeconds);
+    }
+}
