@@ -5,23 +5,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What this deployment allows customer configs to ask for. The defaults are Cloudflare's; a
- * deployment may lower the minimum batch limits (tests, demos) through job options, never through
- * the customer's JSON.
+ * What this deployment allows customer configs to ask for: the batch-limit minimums (Cloudflare's
+ * by default; a deployment may lower them for tests and demos through job options, never through
+ * the customer's JSON), where file destinations may point, and how many jobs it runs at most.
  */
 public record DeploymentPolicy(
         long minUploadBytes,
         long minUploadRecords,
         Duration minUploadInterval,
-        List<String> fileRoots) implements java.io.Serializable {
+        List<String> fileRoots,
+        int maxEnabledJobs) implements java.io.Serializable {
 
     public static final long MAX_UPLOAD_BYTES = 1_000_000_000L;
     public static final long MAX_UPLOAD_RECORDS = 1_000_000L;
     public static final Duration MAX_UPLOAD_INTERVAL = Duration.ofSeconds(300);
 
-    /** Cloudflare's minimums and any absolute file path. */
+    /** Cloudflare's minimums, any absolute file path, and at most 100,000 enabled jobs. */
     public static final DeploymentPolicy DEFAULT =
-            new DeploymentPolicy(5_000_000L, 1_000L, Duration.ofSeconds(30), List.of());
+            new DeploymentPolicy(5_000_000L, 1_000L, Duration.ofSeconds(30), List.of(), 100_000);
 
     public DeploymentPolicy {
         Objects.requireNonNull(minUploadInterval, "minUploadInterval");
@@ -36,6 +37,9 @@ public record DeploymentPolicy(
                 || minUploadInterval.compareTo(MAX_UPLOAD_INTERVAL) > 0) {
             throw new IllegalArgumentException("minUploadInterval must be in 1s..300s");
         }
+        if (maxEnabledJobs < 1) {
+            throw new IllegalArgumentException("maxEnabledJobs must be positive");
+        }
         for (String root : fileRoots) {
             if (!root.startsWith("/") || !root.endsWith("/")) {
                 throw new IllegalArgumentException("a file root must be an absolute directory ending in '/': " + root);
@@ -44,10 +48,18 @@ public record DeploymentPolicy(
     }
 
     public DeploymentPolicy withMinimums(long bytes, long records, Duration interval) {
-        return new DeploymentPolicy(bytes, records, interval, fileRoots);
+        return new DeploymentPolicy(bytes, records, interval, fileRoots, maxEnabledJobs);
     }
 
     public DeploymentPolicy withFileRoots(List<String> roots) {
-        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, roots);
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, roots, maxEnabledJobs);
+    }
+
+    /**
+     * The capacity this deployment was sized for: enabling a job beyond it is refused, loudly,
+     * instead of overloading every customer (Cloudflare's buffer tier had such a safeguard, unset).
+     */
+    public DeploymentPolicy withMaxEnabledJobs(int max) {
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, fileRoots, max);
     }
 }

@@ -143,6 +143,15 @@ public final class ConfigProcessor {
             return;
         }
         LogpushJob job = result.job().get();
+        int capacity = parser.policy().maxEnabledJobs();
+        if (job.enabled() && !guard.isActive(u.jobId()) && guard.activeJobs() >= capacity) {
+            ConfigError full = new ConfigError("$.enabled", "this deployment runs at most " + capacity
+                    + " enabled jobs and is full; the job was not enabled (disable or delete others, or raise the capacity)");
+            LOG.warn("Config of job {} version {} refused: capacity of {} enabled jobs reached", u.jobId(), u.version(), capacity);
+            statuses.add(new JobStatus(u.jobId(), u.version(), State.REJECTED, Optional.ofNullable(inForce.get(u.jobId())),
+                    List.of(full), u.timestamp()));
+            return;
+        }
         apply(guard.offer(ConfigChange.upsert(u.jobId(), u.version(), u.timestamp(), job.json(), job.enabled())),
                 updates, statuses);
     }

@@ -7,9 +7,9 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 
 /**
- * The batch-limit minimums of the deployment that runs the configs, as command-line options
- * shared by {@code logpush config} and {@code logpush run}: tests and demos lower them, customer
- * JSON never can.
+ * The deployment's policy as command-line options shared by {@code logpush config} and
+ * {@code logpush run}: batch-limit minimums (tests and demos lower them, customer JSON never can)
+ * and the capacity in enabled jobs.
  */
 public final class PolicyOptions {
 
@@ -22,8 +22,12 @@ public final class PolicyOptions {
     @Option(names = "--min-upload-interval-seconds", paramLabel = "S", description = "Lowest max_upload_interval_seconds a config may set (default: ${DEFAULT-VALUE}).")
     long minSeconds = DeploymentPolicy.DEFAULT.minUploadInterval().toSeconds();
 
+    @Option(names = "--max-enabled-jobs", paramLabel = "N", description = "Enabled jobs this deployment runs at most; more are refused (default: ${DEFAULT-VALUE}).")
+    int maxEnabledJobs = DeploymentPolicy.DEFAULT.maxEnabledJobs();
+
     public DeploymentPolicy policy() {
-        return DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds));
+        return DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds))
+                .withMaxEnabledJobs(maxEnabledJobs);
     }
 
     public JobConfigParser parser() {

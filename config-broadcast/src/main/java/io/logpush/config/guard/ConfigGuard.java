@@ -154,6 +154,11 @@ public final class ConfigGuard {
         return active.size();
     }
 
+    /** Whether the job is enabled in the config in force (removals pending or held still count). */
+    public boolean isActive(long jobId) {
+        return active.containsKey(jobId);
+    }
+
     /** When the pending group will be judged, if there is one: the time for a timer. */
     public Optional<Instant> nextDecisionAt() {
         return Optional.ofNullable(pendingDeadline);

@@ -109,6 +109,29 @@ class ConfigProcessorTest {
         assertThat(restored.snapshot()).isEqualTo(processor.snapshot());
     }
 
+    @Test
+    void enablingAJobBeyondTheDeploymentsCapacityIsRefusedLoudly() {
+        ConfigProcessor small = new ConfigProcessor(new JobConfigParser(Jobs.TEST_POLICY.withMaxEnabledJobs(2)), GuardSettings.DEFAULT);
+        small.process(new ConfigRecord.Upsert(1, 0, T0, Jobs.httpJobJson(1, "z1", true)));
+        small.process(new ConfigRecord.Upsert(2, 1, T0, Jobs.httpJobJson(2, "z2", true)));
+        ConfigProcessor.Output third = small.process(new ConfigRecord.Upsert(3, 2, T0, Jobs.httpJobJson(3, "z3", true)));
+        assertThat(third.updates()).isEmpty();
+        JobStatus refused = (JobStatus) third.statuses().get(0);
+        assertThat(refused.state()).isEqualTo(State.REJECTED);
+        assertThat(refused.errors()).extracting(Object::toString).singleElement().asString()
+                .startsWith("$.enabled: this deployment runs at most 2 enabled jobs and is full");
+        assertThat(small.process(new ConfigRecord.Upsert(1, 3, T0, Jobs.httpJobJson(1, "z1-moved", true))).updates())
+                .as("a running job can still be updated").hasSize(1);
+        assertThat(small.process(new ConfigRecord.Upsert(4, 4, T0, Jobs.httpJobJson(4, "z4", false))).updates())
+                .as("a disabled job takes no capacity").hasSize(1);
+        small.process(new ConfigRecord.Upsert(2, 5, T0, Jobs.httpJobJson(2, "z2", false)));
+        small.tick(T0.plusSeconds(10));
+        assertThat(small.held()).as("disabling half of the jobs is a mass removal").hasSize(1);
+        small.process(new ConfigRecord.Confirm(List.of(new ChangeId(2, 5)), 6, T0.plusSeconds(10)));
+        assertThat(small.process(new ConfigRecord.Upsert(3, 7, T0.plusSeconds(10), Jobs.httpJobJson(3, "z3", true))).updates())
+                .as("a freed slot can be used").hasSize(1);
+    }
+
     /** Broadcast instances may see updates in any order; keeping the highest version converges. */
     @Test
     void applyingVersionedUpdatesIsOrderIndependent() {

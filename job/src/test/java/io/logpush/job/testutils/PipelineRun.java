@@ -93,6 +93,10 @@ public final class PipelineRun {
     }
 
     public JobClient start(String name) throws Exception {
+        return start(name, JobConfigs.POLICY);
+    }
+
+    public JobClient start(String name, io.logpush.config.DeploymentPolicy policy) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.interval", "500 ms");
@@ -105,7 +109,7 @@ public final class PipelineRun {
         env.setParallelism(2);
         Properties props = kafka.clientProperties();
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, configTopic(), Duration.ofSeconds(60)))
-                .withPolicy(JobConfigs.POLICY)
+                .withPolicy(policy)
                 .withConfigCheckPeriod(Duration.ofSeconds(1));
         LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
                 BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, dlqTopic(), name),
