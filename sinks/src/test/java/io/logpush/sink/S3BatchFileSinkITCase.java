@@ -66,14 +66,22 @@ class S3BatchFileSinkITCase extends BatchFileSinkITCaseBase {
 
     @Override
     Map<String, String> readVisibleObjects() throws Exception {
-        FileSystem fs = FileSystem.get(URI.create(outputRoot()));
-        Map<String, String> objects = new LinkedHashMap<>();
-        collect(fs, new Path(outputRoot()), objects);
+        Map<String, String> objects = listObjects(outputRoot());
         // The filesystem backend keeps uploads that never completed as hidden files; S3 does not list them.
         try (Stream<java.nio.file.Path> files = Files.walk(S3.dataDir().resolve(BUCKET))) {
             List<java.nio.file.Path> hidden = files.filter(f -> f.getFileName().toString().startsWith(".")).toList();
             System.out.println("S3 ITCase: " + objects.size() + " objects listed, " + hidden.size()
                     + " hidden leftovers of abandoned uploads on the server's disk");
+        }
+        return objects;
+    }
+
+    /** Every object under {@code root} as S3 lists it, with its gunzipped content. */
+    static Map<String, String> listObjects(String root) throws IOException {
+        Map<String, String> objects = new LinkedHashMap<>();
+        FileSystem fs = FileSystem.get(URI.create(root));
+        if (fs.exists(new Path(root))) {
+            collect(fs, new Path(root), objects);
         }
         return objects;
     }

@@ -28,6 +28,7 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final int port = freePort();
+    private Path home;
     private Path dataDir;
     private Process process;
 
@@ -46,7 +47,9 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("s3proxy.jar system property must name s3proxy's jar-with-dependencies (set by the build)");
         }
-        Path home = Files.createTempDirectory("s3proxy");
+        if (home == null) {
+            home = Files.createTempDirectory("s3proxy");
+        }
         dataDir = Files.createDirectories(home.resolve("data"));
         Path properties = home.resolve("s3proxy.properties");
         Files.writeString(properties, String.join("\n",
@@ -60,7 +63,7 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
                 "jclouds.credential=unused", ""));
         process = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar, "--properties", properties.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(home.resolve("s3proxy.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("s3proxy.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (!accepts(port)) {
@@ -79,6 +82,16 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
             }
             process = null;
         }
+    }
+
+    /** Stops the server; {@link #start()} brings it back on the same port with the same data (an outage). */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     public String endpoint() {
