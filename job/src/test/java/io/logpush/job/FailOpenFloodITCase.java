@@ -4,13 +4,9 @@ import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
+import io.logpush.job.testutils.ReportedMetrics;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Order;
@@ -35,7 +31,7 @@ class FailOpenFloodITCase {
     private static final int JOBS = 20;
     private static final int CONFIGURED_EVENTS = 4_000;
     private static final int FLOOD_FACTOR = 40;
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    private static final ReportedMetrics METRICS = new ReportedMetrics();
 
     @RegisterExtension
     @Order(1)
@@ -43,9 +39,7 @@ class FailOpenFloodITCase {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = METRICS.miniCluster();
 
     @TempDir
     Path warmupOutput;
@@ -84,19 +78,11 @@ class FailOpenFloodITCase {
         run.awaitDelivered(n -> n >= configuredEvents, "every configured event", Duration.ofSeconds(180));
         double seconds = (System.nanoTime() - started) / 1e9;
         JobID job = client.getJobID();
-        counters[0] = sum(job, "eventsUnconfigured");
-        counters[1] = sum(job, "recordsIn");
-        counters[2] = sum(job, "eventsDeadLettered");
+        counters[0] = METRICS.sum(job, "eventsUnconfigured");
+        counters[1] = METRICS.sum(job, "recordsIn");
+        counters[2] = METRICS.sum(job, "eventsDeadLettered");
         client.cancel().get();
         return seconds;
-    }
-
-    private static long sum(JobID job, String metric) {
-        long total = 0;
-        for (Metric m : METRICS.findMetrics(job, metric).values()) {
-            total += ((Counter) m).getCount();
-        }
-        return total;
     }
 
     @Test

@@ -7,14 +7,9 @@ import io.logpush.config.topic.ConfigStatusCodec;
 import io.logpush.config.topic.TopicReader;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
+import io.logpush.job.testutils.ReportedMetrics;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Order;
@@ -42,7 +37,7 @@ class JobSurgeITCase {
     private static final int SURGE_JOBS = 40 * USUAL_JOBS;
     private static final int CAPACITY = 600;
     private static final int EVENTS_PER_JOB = 5;
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    private static final ReportedMetrics METRICS = new ReportedMetrics();
 
     @RegisterExtension
     @Order(1)
@@ -50,23 +45,13 @@ class JobSurgeITCase {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = METRICS.miniCluster();
 
     @TempDir
     Path output;
 
     @TempDir
     Path checkpoints;
-
-    private static long sum(JobID job, String metric) {
-        long total = 0;
-        for (Metric m : METRICS.findMetrics(job, metric).values()) {
-            total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).longValue();
-        }
-        return total;
-    }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -107,17 +92,15 @@ class JobSurgeITCase {
 
             configure(run, producer, USUAL_JOBS + 1, SURGE_JOBS);
             // Every router instance knows the accepted jobs before their events are produced.
-            await("the routers to know " + CAPACITY + " jobs", () -> METRICS.findMetrics(job, "activeJobs").values().stream()
-                    .allMatch(g -> ((Number) ((Gauge<?>) g).getValue()).intValue() == CAPACITY)
-                    && !METRICS.findMetrics(job, "activeJobs").isEmpty());
-            long checkpointsAtSurge = sum(job, "numberOfCompletedCheckpoints");
+            await("the routers to know " + CAPACITY + " jobs", () -> METRICS.allEqual(job, "activeJobs", CAPACITY));
+            long checkpointsAtSurge = METRICS.sum(job, "numberOfCompletedCheckpoints");
             produceForJobs(run, producer, SURGE_JOBS, "surge-");
             long expected = (long) USUAL_JOBS * EVENTS_PER_JOB + (long) CAPACITY * EVENTS_PER_JOB;
             run.awaitDelivered(n -> n >= expected, "every accepted job's events", Duration.ofSeconds(120));
-            await("checkpoints completing after the surge", () -> sum(job, "numberOfCompletedCheckpoints") >= checkpointsAtSurge + 3);
+            await("checkpoints completing after the surge", () -> METRICS.sum(job, "numberOfCompletedCheckpoints") >= checkpointsAtSurge + 3);
 
             assertThat(run.delivered()).as("accepted jobs get all their events; refused ones none").isEqualTo(expected);
-            assertThat(sum(job, "configRejected")).as("the excess refused, counted").isEqualTo(SURGE_JOBS - CAPACITY);
+            assertThat(METRICS.sum(job, "configRejected")).as("the excess refused, counted").isEqualTo(SURGE_JOBS - CAPACITY);
             AtomicLong refusedWithReason = new AtomicLong();
             TopicReader.readToEnd(KAFKA.clientProperties(), run.statusTopic(), Duration.ofSeconds(30), record -> {
                 if (record.value() != null && ConfigStatusCodec.decode(record.key(), record.value()) instanceof ConfigStatus.JobStatus s
@@ -132,7 +115,7 @@ class JobSurgeITCase {
                             + " loudly; %,d events delivered of %,d for accepted jobs, lost 0; %d more checkpoints completed;"
                             + " test JVM heap used %d MiB before, %d MiB after (indicative)%n",
                     USUAL_JOBS, SURGE_JOBS, CAPACITY, CAPACITY, SURGE_JOBS - CAPACITY, run.delivered(), expected,
-                    sum(job, "numberOfCompletedCheckpoints") - checkpointsAtSurge, heapBefore, usedHeap());
+                    METRICS.sum(job, "numberOfCompletedCheckpoints") - checkpointsAtSurge, heapBefore, usedHeap());
         }
         client.cancel().get();
     }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,13 @@ abstract class BatchFileSinkITCaseBase {
 
     /** A MiniCluster with a slot per subtask of the test job. */
     static MiniClusterExtension miniCluster() {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+        return miniCluster(Configuration::new);
+    }
+
+    /** The same, configured when it starts (e.g. with an S3 server's endpoint, known only then). */
+    static MiniClusterExtension miniCluster(Supplier<Configuration> configuration) {
+        return new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(configuration.get())
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(2)
                 .build());
