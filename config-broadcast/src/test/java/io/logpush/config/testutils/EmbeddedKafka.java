@@ -1,22 +1,19 @@
 package io.logpush.config.testutils;
 
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.util.List;
 import java.util.Properties;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) started in-process for
  * a test class with Kafka's own test kit. Use as a static {@code @RegisterExtension} field.
  */
-public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedKafka implements TestKafka, BeforeAllCallback, AfterAllCallback {
 
     private KafkaClusterTestKit cluster;
 
@@ -55,23 +52,15 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
+    @Override
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
+    @Override
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return props;
-    }
-
-    public Admin admin() {
-        return Admin.create(clientProperties());
-    }
-
-    public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.logpush.job.testutils;
 
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
-import io.logpush.config.testutils.EmbeddedKafka;
+import io.logpush.config.testutils.TestKafka;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
@@ -35,13 +35,13 @@ public final class PipelineRun {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    private final EmbeddedKafka kafka;
+    private final TestKafka kafka;
     private final Path output;
     private final Path checkpoints;
     private final String prefix;
 
     /** A run with its own topics (so runs can share a broker): {@code <n>-events}, {@code <n>-logpush-config}, ... */
-    public PipelineRun(EmbeddedKafka kafka, Path output, Path checkpoints) throws Exception {
+    public PipelineRun(TestKafka kafka, Path output, Path checkpoints) throws Exception {
         this.kafka = kafka;
         this.output = output;
         this.checkpoints = checkpoints;
@@ -102,7 +102,7 @@ public final class PipelineRun {
         conf.setString("execution.checkpointing.interval", "500 ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "20");
+        conf.setString("restart-strategy.fixed-delay.attempts", "100");
         conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
