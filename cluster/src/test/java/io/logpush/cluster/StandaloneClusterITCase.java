@@ -52,6 +52,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandaloneClusterITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** CI's short run; the long one: -Dcluster.events=1000000 -Dcluster.kills=3. */
+    private static final int EVENTS = Integer.getInteger("cluster.events", 8_000);
+    private static final int KILLS = Integer.getInteger("cluster.kills", 1);
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     @RegisterExtension
@@ -107,8 +110,9 @@ class StandaloneClusterITCase {
         assertThat(ConfigCli.commandLine().execute("put", job1.toString(), job2.toString(), "--bootstrap-servers",
                 KAFKA.bootstrapServers(), "--min-upload-records", "1", "--min-upload-interval-seconds", "1")).isZero();
         Map<String, Long> generated = new HashMap<>();
+        int chunk = EVENTS / (KILLS + 1);
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-            produce(producer, 0, 4_000, generated);
+            produce(producer, 0, chunk, generated);
         }
 
         String jobId = SubmitCommand.submit(rest, JAR, jobArgs(), null);
@@ -116,17 +120,25 @@ class StandaloneClusterITCase {
         FileSystem.initialize(S3.flinkConfiguration(), null);
         DeliveryCheck onS3 = new DeliveryCheck("s3://customer-logs");
         DeliveryCheck onDisk = new DeliveryCheck(objects.toUri().toString());
-        await(Duration.ofSeconds(120), () -> delivered(onS3, "job-1") > 0 && delivered(onDisk, "job-2") > 0, "first committed batches");
-
-        taskManager.kill();
-        processes.add(FlinkProcess.start(FlinkProcess.Kind.TASKMANAGER, conf, props, env, work.resolve("taskmanager-2.log")));
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-            produce(producer, 4_000, 8_000, generated);
+        long started = System.nanoTime();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            long before = delivered(onS3, "job-1") + delivered(onDisk, "job-2");
+            await(Duration.ofSeconds(600), () -> delivered(onS3, "job-1") > before && delivered(onDisk, "job-2") > 0,
+                    "committed batches before kill " + kill);
+            taskManager.kill();
+            taskManager = FlinkProcess.start(FlinkProcess.Kind.TASKMANAGER, conf, props, env, work.resolve("taskmanager-" + (kill + 1) + ".log"));
+            processes.add(taskManager);
+            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+                produce(producer, (long) kill * chunk, kill == KILLS ? EVENTS : (long) (kill + 1) * chunk, generated);
+            }
         }
         long expected1 = generated.get(HttpRequestsGenerator.zone(0));
         long expected2 = generated.get(HttpRequestsGenerator.zone(1));
-        await(Duration.ofSeconds(180), () -> delivered(onS3, "job-1") >= expected1 && delivered(onDisk, "job-2") >= expected2,
+        await(Duration.ofSeconds(900), () -> delivered(onS3, "job-1") >= expected1 && delivered(onDisk, "job-2") >= expected2,
                 "every event delivered");
+        System.out.printf("REPORT cluster: %,d events, TaskManager killed %d times; %,d + %,d delivered to s3:// and file://"
+                        + " exactly once in %.0f s after submission%n", EVENTS, KILLS, expected1, expected2,
+                (System.nanoTime() - started) / 1e9);
 
         for (DeliveryCheck.JobDelivery d : List.of(onS3.scan().get("job-1"), onDisk.scan().get("job-2"))) {
             assertThat(d.duplicates()).as("duplicates in %s", d.job()).isZero();
@@ -161,7 +173,7 @@ class StandaloneClusterITCase {
         assertThat(ConfigCli.commandLine().execute("put", job1.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--min-upload-records", "1", "--min-upload-interval-seconds", "1")).isZero();
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-            produce(producer, 8_000, 12_000, generated);
+            produce(producer, EVENTS, EVENTS + 4_000, generated);
         }
         String upgraded = SubmitCommand.submit(rest, JAR, jobArgs(), savepoint);
         long all1 = generated.get(HttpRequestsGenerator.zone(0));
