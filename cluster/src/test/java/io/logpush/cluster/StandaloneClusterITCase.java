@@ -123,8 +123,8 @@ class StandaloneClusterITCase {
         long started = System.nanoTime();
         for (int kill = 1; kill <= KILLS; kill++) {
             long before = delivered(onS3, "job-1") + delivered(onDisk, "job-2");
-            await(Duration.ofSeconds(600), () -> delivered(onS3, "job-1") > before && delivered(onDisk, "job-2") > 0,
-                    "committed batches before kill " + kill);
+            await(Duration.ofSeconds(600), () -> delivered(onS3, "job-1") + delivered(onDisk, "job-2") > before
+                    && delivered(onS3, "job-1") > 0 && delivered(onDisk, "job-2") > 0, "more committed batches before kill " + kill);
             taskManager.kill();
             taskManager = FlinkProcess.start(FlinkProcess.Kind.TASKMANAGER, conf, props, env, work.resolve("taskmanager-" + (kill + 1) + ".log"));
             processes.add(taskManager);
