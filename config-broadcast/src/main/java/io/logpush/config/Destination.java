@@ -34,18 +34,8 @@ public record Destination(String conf, Scheme scheme, String bucket, String path
 
     /** The destination schemes this deployment writes to. */
     public enum Scheme {
-        FILE("file"),
-        S3("s3");
-
-        private final String prefix;
-
-        Scheme(String prefix) {
-            this.prefix = prefix;
-        }
-
-        public String uriPrefix() {
-            return prefix + "://";
-        }
+        FILE,
+        S3
     }
 
     public Destination {

@@ -17,10 +17,6 @@ public enum FieldType {
         return this == TIMESTAMP || this == TIMESTAMP_MS;
     }
 
-    public boolean isNumeric() {
-        return this == INT || this == FLOAT || isTimestamp();
-    }
-
     static FieldType parse(String name) {
         return valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }

@@ -40,10 +40,6 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
         return new Builder();
     }
 
-    public Compression compression() {
-        return compression;
-    }
-
     @Override
     public SinkWriter<BatchChunk> createWriter(WriterInitContext context) {
         return new BatchFileWriter(compression, new RecoverableWriters(), System::currentTimeMillis,

@@ -9,10 +9,4 @@ package io.logpush.job.records;
  * @param value the event JSON, unparsed
  * @param timestamp the record timestamp: the event time, in epoch milliseconds
  */
-public record RawEvent(String owner, String dataset, byte[] value, long timestamp, String topic, int partition, long offset) {
-
-    /** Where the event came from, for dead letters and deterministic sampling. */
-    public String position() {
-        return topic + "/" + partition + "/" + offset;
-    }
-}
+public record RawEvent(String owner, String dataset, byte[] value, long timestamp, String topic, int partition, long offset) {}

@@ -90,10 +90,6 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         start();
     }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
