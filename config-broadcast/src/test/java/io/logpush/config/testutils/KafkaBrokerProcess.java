@@ -1,6 +1,8 @@
 package io.logpush.config.testutils;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,7 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real single-node Kafka broker (KRaft) run as its own JVM from the jars on the test classpath,
@@ -58,16 +63,37 @@ public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, A
         stop();
     }
 
-    /** Starts the broker (again) on its port with its data, and waits until it accepts connections. */
+    /**
+     * Starts the broker (again) on its port with its data, and waits until it serves: it accepts
+     * connections and every partition of every topic has a leader again (producing earlier, right
+     * after a restart, can leave an idempotent producer stuck on sequence errors).
+     */
     public void start() throws IOException, InterruptedException {
         process = java("kafka.Kafka", home.resolve("server.properties").toString())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("broker.log").toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!accepts()) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!accepts() || !allPartitionsLed()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("kafka did not start; see " + home.resolve("broker.log"));
             }
-            Thread.sleep(50);
+            Thread.sleep(100);
+        }
+    }
+
+    private boolean allPartitionsLed() {
+        try (Admin admin = admin()) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+            if (topics.isEmpty()) {
+                return true;
+            }
+            return admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
