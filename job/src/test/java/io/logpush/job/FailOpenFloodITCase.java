@@ -2,13 +2,13 @@ package io.logpush.job;
 
 import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.job.testutils.AckedProducer;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.job.testutils.ReportedMetrics;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +59,7 @@ class FailOpenFloodITCase {
     }
 
     private double runUntilDelivered(PipelineRun run, int floodFactor, long[] counters, int configuredEvents) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (int job = 1; job <= JOBS; job++) {
                 producer.send(ConfigRecordCodec.upsert(run.configTopic(), job, JobConfigs.json(job, "zone-" + job,
                         run.destination(job), true, "\"max_upload_records\":1000,\"max_upload_interval_seconds\":1")));

@@ -5,13 +5,13 @@ import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.config.topic.ConfigStatus;
 import io.logpush.config.topic.ConfigStatusCodec;
 import io.logpush.config.topic.TopicReader;
+import io.logpush.job.testutils.AckedProducer;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.job.testutils.ReportedMetrics;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +61,7 @@ class JobSurgeITCase {
         }
     }
 
-    private void configure(PipelineRun run, KafkaProducer<byte[], byte[]> producer, int from, int to) {
+    private void configure(PipelineRun run, AckedProducer producer, int from, int to) {
         for (int job = from; job <= to; job++) {
             producer.send(ConfigRecordCodec.upsert(run.configTopic(), job, JobConfigs.json(job, "zone-" + job,
                     run.destination(job), true, "\"max_upload_records\":1000,\"max_upload_interval_seconds\":1")));
@@ -69,7 +69,7 @@ class JobSurgeITCase {
         producer.flush();
     }
 
-    private void produceForJobs(PipelineRun run, KafkaProducer<byte[], byte[]> producer, int jobs, String phase) {
+    private void produceForJobs(PipelineRun run, AckedProducer producer, int jobs, String phase) {
         for (int e = 0; e < EVENTS_PER_JOB; e++) {
             for (int job = 1; job <= jobs; job++) {
                 producer.send(run.event("zone-" + job, "http_requests", phase + job + "-" + e, System.currentTimeMillis()));
@@ -82,7 +82,7 @@ class JobSurgeITCase {
     void fortyTimesTheJobsAtOnceAreTakenUpToCapacityAndRefusedLoudlyBeyond() throws Exception {
         PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
         JobClient client;
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             configure(run, producer, 1, USUAL_JOBS);
             produceForJobs(run, producer, USUAL_JOBS, "before-");
             client = run.start("job-surge", JobConfigs.POLICY.withMaxEnabledJobs(CAPACITY));

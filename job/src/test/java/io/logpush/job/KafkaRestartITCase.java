@@ -2,13 +2,13 @@ package io.logpush.job;
 
 import io.logpush.config.testutils.KafkaBrokerProcess;
 import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.job.testutils.AckedProducer;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.sink.testutils.Batches;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,7 +54,7 @@ class KafkaRestartITCase {
     Path checkpoints;
 
     private static void produce(PipelineRun run, String phase) {
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (int i = 0; i < EVENTS_PER_PHASE; i++) {
                 producer.send(run.event("zone-" + (i % JOBS), "http_requests", phase + i, System.currentTimeMillis()));
             }
@@ -64,7 +64,7 @@ class KafkaRestartITCase {
     @Test
     void aBrokerRestartMidRunLosesAndDuplicatesNothing() throws Exception {
         PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (int job = 1; job <= JOBS; job++) {
                 producer.send(ConfigRecordCodec.upsert(run.configTopic(), job, JobConfigs.json(job, "zone-" + (job - 1),
                         run.destination(job), true, "\"max_upload_records\":50,\"max_upload_interval_seconds\":1")));

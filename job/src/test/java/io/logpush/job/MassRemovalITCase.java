@@ -6,13 +6,13 @@ import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.config.topic.ConfigStatus;
 import io.logpush.config.topic.ConfigStatusCodec;
 import io.logpush.config.topic.TopicReader;
+import io.logpush.job.testutils.AckedProducer;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.sink.testutils.Batches;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,7 +69,7 @@ class MassRemovalITCase {
         return String.format("zone-%02d", i);
     }
 
-    private void produce(KafkaProducer<byte[], byte[]> producer, String phase) {
+    private void produce(AckedProducer producer, String phase) {
         for (int i = 0; i < EVENTS_PER_PHASE; i++) {
             producer.send(run.event(owner(i % JOBS), "http_requests", phase + i, System.currentTimeMillis()));
         }
@@ -130,7 +130,7 @@ class MassRemovalITCase {
     @ValueSource(ints = {JOBS, 6})
     void aMassRemovalIsHeldNothingIsLostAndConfirmationFlushesBeforeRemoving(int removed) throws Exception {
         run = new PipelineRun(KAFKA, output, checkpoints);
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (int job = 1; job <= JOBS; job++) {
                 producer.send(ConfigRecordCodec.upsert(run.configTopic(), job, JobConfigs.json(job, owner(job - 1),
                         run.destination(job), true, "\"max_upload_records\":200,\"max_upload_interval_seconds\":1")));
@@ -155,7 +155,7 @@ class MassRemovalITCase {
         assertThat(guardStatus().activeJobs()).as("the old config keeps serving").isEqualTo(JOBS);
 
         // Delivery goes on, for every job, while the removal is held.
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             produce(producer, "while-held-");
         }
         run.awaitDelivered(n -> n >= 2L * EVENTS_PER_PHASE, "every event delivered while held", Duration.ofSeconds(120));
@@ -164,7 +164,7 @@ class MassRemovalITCase {
         assertThat(cli("confirm")).isZero();
         await("the confirmation applied", Duration.ofSeconds(60), () -> guardStatus().held().isEmpty());
         long sentinelJob = JOBS + 1;
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             producer.send(ConfigRecordCodec.upsert(run.configTopic(), sentinelJob, JobConfigs.json(sentinelJob, "sentinel",
                     run.destination(sentinelJob), true, "\"max_upload_records\":4,\"max_upload_interval_seconds\":1")));
             produce(producer, "after-confirm-");

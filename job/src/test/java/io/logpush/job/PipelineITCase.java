@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.topic.ConfigRecordCodec;
+import io.logpush.job.testutils.AckedProducer;
 import io.logpush.job.testutils.PipelineRun;
 import io.logpush.sink.testutils.Batches;
 import org.apache.flink.core.execution.JobClient;
@@ -14,7 +15,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -114,7 +114,7 @@ class PipelineITCase {
         PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
         String dlq = run.dlqTopic();
         List<TestJob> jobs = jobs();
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (TestJob job : jobs) {
                 producer.send(ConfigRecordCodec.upsert(run.configTopic(), job.id(), jobJson(job)));
             }
@@ -130,7 +130,7 @@ class PipelineITCase {
         run.awaitDelivered(count -> count > 0, "a first committed batch", Duration.ofSeconds(180));
         cluster.terminateTaskManager(0).get();
         cluster.startTaskManager();
-        try (KafkaProducer<byte[], byte[]> producer = run.producer()) {
+        try (AckedProducer producer = run.producer()) {
             for (int i = EVENTS_PER_PHASE; i < 2 * EVENTS_PER_PHASE; i++) {
                 producer.send(event(run, i));
             }
@@ -158,7 +158,7 @@ class PipelineITCase {
     }
 
     /** 10 not-JSON events of a configured owner, 10 without the dataset header, 10 of an unknown dataset. */
-    private static void sendMalformed(KafkaProducer<byte[], byte[]> producer, String topic) {
+    private static void sendMalformed(AckedProducer producer, String topic) {
         for (int i = 0; i < 10; i++) {
             ProducerRecord<byte[], byte[]> notJson = new ProducerRecord<>(topic, owner(1).getBytes(StandardCharsets.UTF_8),
                     ("{broken " + i).getBytes(StandardCharsets.UTF_8));

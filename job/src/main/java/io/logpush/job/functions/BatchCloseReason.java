@@ -11,10 +11,15 @@ public enum BatchCloseReason {
     /** The job was changed, disabled or deleted. */
     JOB_CHANGE,
     /** One record larger than {@code max_upload_bytes}: it travels alone. */
-    OVERSIZED;
+    OVERSIZED,
+    /** The input ended (a bounded run, or a stop with {@code --drain}): everything buffered goes out. */
+    END_OF_INPUT;
 
     String metricName() {
-        String name = name().charAt(0) + name().substring(1).toLowerCase().replace("_c", "C");
-        return "batchesClosed" + name;
+        StringBuilder name = new StringBuilder("batchesClosed");
+        for (String word : name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase());
+        }
+        return name.toString();
     }
 }

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -44,7 +45,8 @@ import java.util.TreeMap;
  * operations and closes the batch exactly at the job's limits: at {@code max_upload_records},
  * before a record would push it past {@code max_upload_bytes} (uncompressed, framing included), or
  * {@code max_upload_interval_seconds} after its first record (a processing-time timer flushes idle
- * jobs). A record larger than the byte limit travels alone. A closed batch streams to the sink as
+ * jobs), or when the input ends (an event-time timer at the maximum watermark: bounded runs and
+ * drained stops deliver everything). A record larger than the byte limit travels alone. A closed batch streams to the sink as
  * chunks read lazily from state, all in one go; then the batch's state and timer are cleared.
  *
  * <p>Config changes cost O(1): a batch remembers the config it opened under ({@link BatchFrame});
@@ -65,6 +67,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     private static final Logger LOG = LoggerFactory.getLogger(JobBuffer.class);
     private static final long serialVersionUID = 1L;
+    /** An open batch's event-time timer: it fires only at the end of input, when the watermark reaches the maximum. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
 
@@ -188,14 +192,15 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BatchChunk> out) throws Exception {
         OpenBatchState open = batch.value();
-        if (open == null || open.timer() != timestamp) {
+        boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+        if (open == null || !endOfInput && open.timer() != timestamp) {
             return;
         }
         long job = ctx.getCurrentKey();
         BatchFrame current = frame.value();
         LogpushJob config = table.job(job).filter(LogpushJob::enabled).orElse(null);
         if (current == null) {
-            if (table.version(job) < open.awaitedVersion()) {
+            if (table.version(job) < open.awaitedVersion() && !endOfInput) {
                 batch.update(schedule(ctx, open, null, timestamp));
             } else if (config == null) {
                 recordsDropped.inc(open.count());
@@ -211,6 +216,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         }
         if (config == null || current.configVersion() != table.version(job)) {
             flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+        } else if (endOfInput) {
+            flush(ctx, out, current, BatchCloseReason.END_OF_INPUT);
         } else if (current.maxIntervalMillis() > 0 && timestamp >= open.openedAt() + current.maxIntervalMillis()) {
             flush(ctx, out, current, BatchCloseReason.INTERVAL);
         } else {
@@ -269,7 +276,9 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
             next = Math.min(next, open.openedAt() + current.maxIntervalMillis());
         }
         next = Math.max(next, now + 1);
-        if (open.timer() != 0 && open.timer() != next) {
+        if (open.timer() == 0) {
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+        } else if (open.timer() != next) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
         }
         ctx.timerService().registerProcessingTimeTimer(next);
@@ -357,6 +366,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private void clear(ReadOnlyContext ctx, OpenBatchState open) throws Exception {
         if (open.timer() != 0) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
+            ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
         }
         // Batches restored from a checkpoint were not counted by this attempt: never go below zero.
         recordsBuffered = Math.max(0, recordsBuffered - open.count());

@@ -142,6 +142,21 @@ class JobBufferTest {
     }
 
     @Test
+    void theEndOfInputFlushesEveryOpenBatchAndLeavesNoTimers() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
+        record("a\n");
+        record("b\n");
+        harness.processWatermark(Long.MAX_VALUE - 1);
+        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
+        assertThat(batches()).as("only the maximum watermark means the input ended").isEmpty();
+        harness.processWatermark(Long.MAX_VALUE);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        assertThat(batches()).extracting(Batch::content).containsExactly("a\nb\n");
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
     void longBatchesAreCutIntoOrderedChunks() throws Exception {
         configure("\"max_upload_records\":2,\"max_upload_interval_seconds\":0", true);
         record("0123456789abcdefghij");

@@ -11,7 +11,11 @@ import io.logpush.sink.testutils.Batches;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,6 +24,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
@@ -39,6 +46,7 @@ public final class PipelineRun {
     private final Path output;
     private final Path checkpoints;
     private final String prefix;
+    private JobClient client;
 
     /** A run with its own topics (so runs can share a broker): {@code <n>-events}, {@code <n>-logpush-config}, ... */
     public PipelineRun(TestKafka kafka, Path output, Path checkpoints) throws Exception {
@@ -75,12 +83,13 @@ public final class PipelineRun {
         return output.toUri().toString().replaceAll("/$", "") + "/job-" + jobId + "/{DATE}";
     }
 
-    public KafkaProducer<byte[], byte[]> producer() {
+    /** A producer whose {@code close()} fails unless every record it sent was acknowledged. */
+    public AckedProducer producer() {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props);
+        return new AckedProducer(new KafkaProducer<>(props));
     }
 
     /** An event of {@code owner} and {@code dataset} whose RayID is {@code id}, for this run's events topic. */
@@ -101,6 +110,8 @@ public final class PipelineRun {
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.interval", "500 ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        // A checkpoint stuck behind a broker outage must not hold back commits for Flink's default 10 minutes.
+        conf.setString("execution.checkpointing.timeout", "30 s");
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "100");
         conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
@@ -114,7 +125,8 @@ public final class PipelineRun {
         LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
                 BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, dlqTopic(), name),
                 LogpushKafka.configStatus(props, statusTopic()), settings);
-        return env.executeAsync(name);
+        client = env.executeAsync(name);
+        return client;
     }
 
     /** Records in all visible objects so far. */
@@ -126,6 +138,11 @@ public final class PipelineRun {
         return count;
     }
 
+    /**
+     * Waits until the delivered count satisfies {@code done}; fails at once if the job ended, and
+     * at the deadline with what the job and the events topic hold, to tell a stuck job from input
+     * that never arrived.
+     */
     public void awaitDelivered(LongPredicate done, String what, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -133,8 +150,27 @@ public final class PipelineRun {
             if (done.test(count)) {
                 return;
             }
-            assertThat(System.nanoTime()).as("waiting for " + what + "; delivered " + count).isLessThan(deadline);
+            JobStatus status = client == null ? null : client.getJobStatus().get();
+            if (status != null && status.isGloballyTerminalState()) {
+                throw new AssertionError("the job ended (" + status + ") while waiting for " + what + "; delivered " + count,
+                        client.getJobExecutionResult().handle((result, failure) -> failure).get());
+            }
+            assertThat(System.nanoTime())
+                    .as("waiting for %s; delivered %d; job %s; events topic holds %d", what, count, status, eventsInTopic())
+                    .isLessThan(deadline);
             Thread.sleep(250);
+        }
+    }
+
+    /** How many records the events topic holds (the sum of its partitions' end offsets). */
+    public long eventsInTopic() throws Exception {
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(eventsTopic())).allTopicNames().get().get(eventsTopic()).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(eventsTopic(), p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
         }
     }
 }
