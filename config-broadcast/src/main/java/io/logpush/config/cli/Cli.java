@@ -11,7 +11,7 @@ public final class Cli {
     private Cli() {}
 
     public static CommandLine commandLine(Object command) {
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println("error: " + e.getMessage() + " (try '" + failed.getCommandSpec().qualifiedName() + " --help')");

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * so that a test can stop it and start it again on the same port with the same data: a broker
  * restart, which the in-process test kit cannot do.
  */
-public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, AfterAllCallback {
+public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     private final int port = freePort();
     private final int controllerPort = freePort();
@@ -37,6 +37,11 @@ public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, A
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        startFresh();
+    }
+
+    /** Formats a new data directory and starts the broker on it (what the extension does before all tests). */
+    public void startFresh() throws IOException, InterruptedException {
         home = Files.createTempDirectory("kafka-broker");
         Files.writeString(home.resolve("server.properties"), String.join("\n",
                 "process.roles=broker,controller", "node.id=1",
@@ -60,6 +65,11 @@ public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, A
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
         stop();
     }
 

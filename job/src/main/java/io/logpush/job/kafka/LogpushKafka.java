@@ -7,6 +7,7 @@ import io.logpush.job.records.RawEvent;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -19,26 +20,44 @@ public final class LogpushKafka {
 
     /** Events from the committed offsets of {@code groupId}, or from the beginning the first time. */
     public static KafkaSource<RawEvent> events(Properties kafka, String topic, String groupId) {
+        return eventsBuilder(kafka, topic, groupId).setProperty("partition.discovery.interval.ms", "10000").build();
+    }
+
+    /**
+     * A bounded run: events from the beginning of the topic to the end it has when the job starts.
+     * With {@link #configsToEnd} the job finishes, delivering every buffered batch (benchmarks).
+     */
+    public static KafkaSource<RawEvent> eventsToEnd(Properties kafka, String topic, String groupId) {
+        return eventsBuilder(kafka, topic, groupId).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    /** The config topic, always from its beginning: the config stage rebuilds from the whole (compacted) topic. */
+    public static KafkaSource<ConfigTopicRecord> configs(Properties kafka, String topic, String groupId) {
+        return configsBuilder(kafka, topic, groupId).build();
+    }
+
+    /** The config topic up to the end it has when the job starts, for a bounded run. */
+    public static KafkaSource<ConfigTopicRecord> configsToEnd(Properties kafka, String topic, String groupId) {
+        return configsBuilder(kafka, topic, groupId).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    private static KafkaSourceBuilder<RawEvent> eventsBuilder(Properties kafka, String topic, String groupId) {
         return KafkaSource.<RawEvent>builder()
                 .setProperties(kafka)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawEventDeserializer())
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .build();
+                .setDeserializer(new RawEventDeserializer());
     }
 
-    /** The config topic, always from its beginning: the config stage rebuilds from the whole (compacted) topic. */
-    public static KafkaSource<ConfigTopicRecord> configs(Properties kafka, String topic, String groupId) {
+    private static KafkaSourceBuilder<ConfigTopicRecord> configsBuilder(Properties kafka, String topic, String groupId) {
         return KafkaSource.<ConfigTopicRecord>builder()
                 .setProperties(kafka)
                 .setTopics(topic)
                 .setGroupId(groupId + "-config")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new ConfigRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .build();
+                .setProperty("isolation.level", "read_committed");
     }
 
     /** Dead letters, exactly once (Kafka transactions committed with checkpoints). */

@@ -1,0 +1,163 @@
+package io.logpush.bench;
+
+import io.logpush.config.cli.Cli;
+import io.logpush.config.testutils.KafkaBrokerProcess;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code logpush bench}: pre-loads a Kafka topic per workload (a broker of its own, as its own
+ * JVM), then runs the ceiling, the naive FileSink job and our pipeline one after another on that
+ * same topic, bounded, on fresh MiniClusters with the same parallelism, checkpointing and state
+ * backend, and writes the figures as markdown and JSON.
+ */
+@Command(name = "logpush bench", mixinStandardHelpOptions = true, version = "logpush 0.1.0",
+        subcommands = MicroBenchmarks.class,
+        description = "Measure our pipeline against the ceiling (KafkaSource → discard) and a naive FileSink job on one pre-loaded topic.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--events", description = "Events per workload (default: ${DEFAULT-VALUE}).")
+    long events = 1_000_000;
+
+    @Option(names = "--workloads", split = ",", description = "Workloads: mix, all, sweep (default: ${DEFAULT-VALUE}).")
+    List<String> workloads = List.of("mix", "all", "sweep");
+
+    @Option(names = "--all-jobs", description = "Jobs in the all-configured workload (default: ${DEFAULT-VALUE}).")
+    int allJobs = 1_000;
+
+    @Option(names = "--sweep-jobs", split = ",", description = "Job counts of the sweep, all configured (default: ${DEFAULT-VALUE}).")
+    List<Integer> sweepJobs = List.of(100, 1_000, 10_000, 100_000);
+
+    @Option(names = "--contenders", split = ",", description = "Who runs on mix and all: ceiling, naive, ours (default: ${DEFAULT-VALUE}).")
+    List<Contender> contenders = List.of(Contender.CEILING, Contender.NAIVE, Contender.OURS);
+
+    @Option(names = "--sweep-contenders", split = ",", description = "Who runs on the sweep (default: ${DEFAULT-VALUE}).")
+    List<Contender> sweepContenders = List.of(Contender.OURS);
+
+    @Option(names = "--parallelism", description = "Parallelism of every job (default: ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(names = "--partitions", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
+    int partitions = 4;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
+    int checkpointSeconds = 5;
+
+    @Option(names = "--batch-interval", paramLabel = "SECONDS", description = "The jobs' max_upload_interval_seconds (default: ${DEFAULT-VALUE}).")
+    int batchIntervalSeconds = 5;
+
+    @Option(names = "--latency-seconds", description = "Length of the paced latency run per contender on the mix; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int latencySeconds = 30;
+
+    @Option(names = "--latency-contenders", split = ",", description = "Who runs the latency run (default: ${DEFAULT-VALUE}).")
+    List<Contender> latencyContenders = List.of(Contender.NAIVE, Contender.OURS);
+
+    @Option(names = "--latency-rate", description = "Events per second in the latency run (default: ${DEFAULT-VALUE}).")
+    int latencyRate = 2_000;
+
+    @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--profile", description = "Record our runs with Java Flight Recorder and list the hottest methods.")
+    boolean profile;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Where results.md and results.json go (default: ${DEFAULT-VALUE}).")
+    Path results = Path.of("bench", "results");
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Scratch space for outputs and checkpoints (default: a new temporary folder).")
+    Path work;
+
+    public static void main(String[] args) {
+        Cli.run(new BenchCommand(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (work == null) {
+            work = Files.createTempDirectory("logpush-bench");
+        }
+        BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds));
+        List<RunResult> runs = new ArrayList<>();
+        List<LatencyResult> latencies = new ArrayList<>();
+        Map<String, String> profiles = new LinkedHashMap<>();
+        Instant started = Instant.now();
+        try (KafkaBrokerProcess kafka = new KafkaBrokerProcess()) {
+            kafka.startFresh();
+            WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties());
+            for (Workload workload : workloads()) {
+                List<Contender> who = workload.name().startsWith("all-configured-") && workload.jobs() != allJobs
+                        ? sweepContenders : contenders;
+                BenchTopics topics = new BenchTopics(workload.name());
+                loader.createTopics(topics, partitions);
+                Path root = work.resolve(workload.name());
+                loader.publishJobs(workload, topics, root.resolve("ours").toUri().toString().replaceAll("/$", ""), batchIntervalSeconds);
+                long loadStart = System.nanoTime();
+                long configured;
+                try (KafkaProducer<byte[], byte[]> producer = loader.producer()) {
+                    configured = loader.produceEvents(workload, topics, 0, workload.events(), producer);
+                }
+                System.out.printf("%s: loaded %,d events (%,d for %,d configured jobs) in %.1f s%n", workload.name(),
+                        workload.events(), configured, workload.jobs(), (System.nanoTime() - loadStart) / 1e9);
+                for (Contender contender : who) {
+                    BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
+                            workload.name() + "-" + contender.label(), root.resolve(contender.label()), true);
+                    Path checkpoints = root.resolve("checkpoints-" + contender.label());
+                    JfrProfile recording = profile && contender == Contender.OURS ? JfrProfile.start() : null;
+                    RunResult run = runner.run(contender, setup, configured, checkpoints);
+                    if (recording != null) {
+                        profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".jfr"), 25));
+                    }
+                    runs.add(run);
+                    System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores  heap after GC %,5d MiB"
+                                    + "  delivered %,d of %,d  (%.1f s)%n", contender.label(), run.eventsPerSecond(),
+                            run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.heapAfterGcMaxMiB(),
+                            run.delivered(), run.expectedDelivered(), run.seconds());
+                }
+                try (Admin admin = Admin.create(kafka.clientProperties())) {
+                    admin.deleteTopics(List.of(topics.events())).all().get();
+                }
+                if (workload.name().equals("cloudflare-mix") && latencySeconds > 0) {
+                    for (Contender contender : latencyContenders) {
+                        LatencyResult latency = new LatencyProbe(runner, loader, kafka.clientProperties())
+                                .measure(contender, workload, work.resolve("latency-" + contender.label()), latencySeconds, latencyRate,
+                                        partitions, batchIntervalSeconds);
+                        latencies.add(latency);
+                        System.out.printf("  latency %-8s p50 %,d ms  p99 %,d ms  (%,d of %,d records)%n", contender.label(),
+                                latency.p50Millis(), latency.p99Millis(), latency.records(), latency.produced());
+                    }
+                }
+            }
+        }
+        BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds, partitions, events, seed,
+                runs, latencies, profiles);
+        report.write(results);
+        System.out.println("Results: " + results.resolve("results.md") + " and results.json");
+        return 0;
+    }
+
+    private List<Workload> workloads() {
+        List<Workload> list = new ArrayList<>();
+        for (String name : workloads) {
+            switch (name) {
+                case "mix" -> list.add(Workload.cloudflareMix(events, seed));
+                case "all" -> list.add(Workload.allConfigured(events, allJobs, seed));
+                case "sweep" -> sweepJobs.stream().filter(j -> j != allJobs || !workloads.contains("all"))
+                        .forEach(j -> list.add(Workload.allConfigured(events, j, seed)));
+                default -> throw new IllegalArgumentException("unknown workload '" + name + "' (mix, all, sweep)");
+            }
+        }
+        return list;
+    }
+}

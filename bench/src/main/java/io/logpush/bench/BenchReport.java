@@ -1,0 +1,69 @@
+package io.logpush.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
+record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int partitions,
+                   long events, long seed, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
+
+    void write(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .writerWithDefaultPrettyPrinter().writeValue(directory.resolve("results.json").toFile(), this);
+        Files.writeString(directory.resolve("results.md"), markdown());
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results\n\n")
+                .append(String.format("Run %s on %d cores (%s, Java %s): parallelism %d, %d partitions, RocksDB with incremental"
+                                + " checkpoints every %d s, jobs' batch interval %d s, %,d events per workload, seed %d.%n%n",
+                        started, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                        System.getProperty("java.version"), parallelism, partitions, checkpointSeconds, batchIntervalSeconds,
+                        events, seed))
+                .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
+                        + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
+                        + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")
+                .append("| workload | jobs | contender | events/s | steady events/s | × ceiling | × naive | startup s | seconds | cores"
+                        + " | events/s/core | delivered / expected | objects | output MiB | heap after GC max MiB | state max MiB"
+                        + " | checkpoints | ckpt p50 / max ms |\n")
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult run : runs) {
+            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %.1f | %.1f | %.2f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
+                            + " | %d | %,d / %,d |%n",
+                    run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
+                    ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
+                    run.eventsPerSecondPerCore(),
+                    run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
+                    run.objects(), run.outputBytes() / 1048576.0, run.heapAfterGcMaxMiB(), run.stateBytesMax() / 1048576.0,
+                    run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
+        }
+        if (!latencies.isEmpty()) {
+            md.append("\n## Event → committed object latency (paced run on the cloudflare mix)\n\n")
+                    .append("| contender | rate/s | seconds | records seen / produced | p50 ms | p99 ms | max ms |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (LatencyResult l : latencies) {
+                md.append(String.format("| %s | %,d | %d | %,d / %,d | %,d | %,d | %,d |%n", l.contender(), l.ratePerSecond(), l.seconds(),
+                        l.records(), l.produced(), l.p50Millis(), l.p99Millis(), l.maxMillis()));
+            }
+        }
+        profiles.forEach((workload, summary) -> md.append("\n## Where our time goes: ").append(workload)
+                .append(" (JFR, top of sampled stacks)\n\n```\n").append(summary).append("\n```\n"));
+        return md.toString();
+    }
+
+    /** This run's steady rate over the given contender's on the same workload, or a dash. */
+    private String ratio(RunResult run, String other) {
+        Optional<RunResult> base = runs.stream()
+                .filter(r -> r.workload().equals(run.workload()) && r.contender().equals(other)).findFirst();
+        return base.map(b -> String.format("%.2f", run.steadyEventsPerSecond() / b.steadyEventsPerSecond())).orElse("–");
+    }
+}

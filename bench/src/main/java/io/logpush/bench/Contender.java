@@ -1,0 +1,82 @@
+package io.logpush.bench;
+
+import io.logpush.config.broadcast.KafkaConfigBootstrap;
+import io.logpush.job.LogpushPipeline;
+import io.logpush.job.PipelineSettings;
+import io.logpush.job.kafka.LogpushKafka;
+import io.logpush.sink.BatchFileSink;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+
+/** A job the benchmark measures on a workload's topic. */
+enum Contender {
+
+    /** How fast Flink can merely read the topic here: KafkaSource, values as bytes, to a discarding sink. */
+    CEILING("KafkaSource → discarding sink") {
+        @Override
+        void build(StreamExecutionEnvironment env, BenchSetup setup) {
+            KafkaSourceBuilder<byte[]> source = KafkaSource.<byte[]>builder()
+                    .setProperties(setup.kafka())
+                    .setTopics(setup.topics().events())
+                    .setGroupId(setup.groupId())
+                    .setStartingOffsets(OffsetsInitializer.earliest())
+                    .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class));
+            if (setup.bounded()) {
+                source.setBounded(OffsetsInitializer.latest());
+            }
+            env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+                    .sinkTo(new DiscardingSink<>()).uid("discard").name("Discarding sink");
+        }
+    },
+
+    /** What a user would write with stock Flink: parse, filter by a static job set, FileSink with a bucket per job. */
+    NAIVE("KafkaSource → parse → static job filter → FileSink (bucket per job)") {
+        @Override
+        void build(StreamExecutionEnvironment env, BenchSetup setup) {
+            NaiveFileSinkJob.build(env, setup);
+        }
+    },
+
+    /** Our pipeline, whole: config stage, router, RocksDB job buffers, exactly-once gzip batches, DLQ and status topics. */
+    OURS("Logpush on Flink (RocksDB, exactly once, gzip batches)") {
+        @Override
+        void build(StreamExecutionEnvironment env, BenchSetup setup) {
+            PipelineSettings settings = PipelineSettings.defaults(
+                            new KafkaConfigBootstrap(setup.kafka(), setup.topics().config(), Duration.ofMinutes(5)))
+                    .withPolicy(BenchJobs.POLICY);
+            String name = setup.groupId();
+            LogpushPipeline.build(env,
+                    setup.bounded() ? LogpushKafka.eventsToEnd(setup.kafka(), setup.topics().events(), name)
+                            : LogpushKafka.events(setup.kafka(), setup.topics().events(), name),
+                    setup.bounded() ? LogpushKafka.configsToEnd(setup.kafka(), setup.topics().config(), name)
+                            : LogpushKafka.configs(setup.kafka(), setup.topics().config(), name),
+                    BatchFileSink.builder().build(),
+                    LogpushKafka.deadLetters(setup.kafka(), setup.topics().deadLetters(), name),
+                    LogpushKafka.configStatus(setup.kafka(), setup.topics().status()), settings);
+        }
+    };
+
+    private final String description;
+
+    Contender(String description) {
+        this.description = description;
+    }
+
+    String description() {
+        return description;
+    }
+
+    String label() {
+        return name().toLowerCase();
+    }
+
+    abstract void build(StreamExecutionEnvironment env, BenchSetup setup);
+}

@@ -1,0 +1,102 @@
+package io.logpush.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.serialization.Encoder;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.util.HashMap;
+
+/**
+ * The baseline a Flink user would write without us: parse every event, keep those whose zone has a
+ * job (a static set), and write them with Flink's {@link FileSink} in row format, one bucket per job,
+ * default rolling policy, uncompressed. It has no per-job limits, field selection, filters, config
+ * changes or dead letters: it does less work than our pipeline, which is the point of comparing.
+ */
+final class NaiveFileSinkJob {
+
+    private NaiveFileSinkJob() {}
+
+    static void build(StreamExecutionEnvironment env, BenchSetup setup) {
+        KafkaSourceBuilder<byte[]> source = KafkaSource.<byte[]>builder()
+                .setProperties(setup.kafka())
+                .setTopics(setup.topics().events())
+                .setGroupId(setup.groupId())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class));
+        if (setup.bounded()) {
+            source.setBounded(OffsetsInitializer.latest());
+        }
+        HashMap<String, Long> jobs = new HashMap<>();
+        for (int rank = 0; rank < setup.workload().jobs(); rank++) {
+            jobs.put(Workload.jobOwner(rank), rank + 1L);
+        }
+        FileSink<Tuple2<Long, byte[]>> sink = FileSink
+                .forRowFormat(new Path(setup.output().toUri()), (Encoder<Tuple2<Long, byte[]>>) (element, stream) -> {
+                    stream.write(element.f1);
+                    stream.write('\n');
+                })
+                .withBucketAssigner(new JobBucketAssigner())
+                .build();
+        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+                .flatMap(new ParseAndSelect(jobs)).returns(Types.TUPLE(Types.LONG, Types.PRIMITIVE_ARRAY(Types.BYTE)))
+                .uid("parse").name("Parse, select configured jobs")
+                .sinkTo(sink).uid("file-sink").name("FileSink");
+    }
+
+    /** Parses the event and emits (job id, event) when its zone has a job. */
+    private static final class ParseAndSelect extends RichFlatMapFunction<byte[], Tuple2<Long, byte[]>> {
+        private static final long serialVersionUID = 1L;
+        private final HashMap<String, Long> jobs;
+        private transient ObjectMapper json;
+
+        ParseAndSelect(HashMap<String, Long> jobs) {
+            this.jobs = jobs;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            json = new ObjectMapper();
+        }
+
+        @Override
+        public void flatMap(byte[] value, Collector<Tuple2<Long, byte[]>> out) throws Exception {
+            JsonNode event = json.readTree(value);
+            Long job = jobs.get(event.path("ZoneName").asText());
+            if (job != null) {
+                out.collect(Tuple2.of(job, value));
+            }
+        }
+    }
+
+    /** One bucket (folder) per job. */
+    private static final class JobBucketAssigner implements BucketAssigner<Tuple2<Long, byte[]>, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getBucketId(Tuple2<Long, byte[]> element, Context context) {
+            return "job-" + element.f0;
+        }
+
+        @Override
+        public SimpleVersionedSerializer<String> getSerializer() {
+            return SimpleVersionedStringSerializer.INSTANCE;
+        }
+    }
+}

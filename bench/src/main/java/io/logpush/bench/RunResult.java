@@ -1,0 +1,27 @@
+package io.logpush.bench;
+
+/**
+ * The figures of one contender's run on one workload. {@code eventsPerSecond} is over the whole
+ * run (startup included), {@code steadyEventsPerSecond} over the time after startup (every task
+ * running); cores are this JVM's CPU time over the whole run.
+ */
+record RunResult(
+        String workload,
+        String contender,
+        int jobs,
+        long events,
+        long expectedDelivered,
+        long delivered,
+        long objects,
+        long outputBytes,
+        double seconds,
+        double startupSeconds,
+        double eventsPerSecond,
+        double steadyEventsPerSecond,
+        double coresUsed,
+        double eventsPerSecondPerCore,
+        long heapAfterGcMaxMiB,
+        long stateBytesMax,
+        long checkpoints,
+        long checkpointP50Millis,
+        long checkpointMaxMillis) {}

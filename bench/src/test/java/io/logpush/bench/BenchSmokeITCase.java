@@ -1,0 +1,60 @@
+package io.logpush.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logpush.config.cli.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark in miniature, as CI runs it: every contender on a small mix, a two-step jobs
+ * sweep and a short latency run. It checks that the benchmark measures what it claims (every
+ * configured event delivered by both writers, figures present and plausible), not how fast.
+ */
+class BenchSmokeITCase {
+
+    @TempDir
+    Path results;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everyContenderRunsAndTheFiguresAddUp() throws Exception {
+        int exit = Cli.commandLine(new BenchCommand()).execute("--events", "20000", "--workloads", "mix,sweep",
+                "--sweep-jobs", "10,200", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
+                "--checkpoint-interval", "1", "--results", results.toString(), "--work", work.toString());
+        assertThat(exit).isZero();
+
+        JsonNode report = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+        List<String> runs = new ArrayList<>();
+        for (JsonNode run : report.get("runs")) {
+            String name = run.get("workload").asText() + "/" + run.get("contender").asText();
+            runs.add(name);
+            assertThat(run.get("eventsPerSecond").asDouble()).as(name).isPositive();
+            assertThat(run.get("events").asLong()).as(name).isEqualTo(20_000);
+            if (!run.get("contender").asText().equals("ceiling")) {
+                assertThat(run.get("expectedDelivered").asLong()).as(name).isPositive();
+                assertThat(run.get("delivered").asLong()).as(name + ": every configured event, once")
+                        .isEqualTo(run.get("expectedDelivered").asLong());
+            }
+        }
+        assertThat(runs).containsExactly("cloudflare-mix/ceiling", "cloudflare-mix/naive", "cloudflare-mix/ours",
+                "all-configured-10/ours", "all-configured-200/ours");
+        JsonNode mix = report.get("runs").get(2);
+        assertThat(mix.get("expectedDelivered").asDouble() / 20_000).as("about 10% of events are for configured jobs")
+                .isBetween(0.08, 0.12);
+
+        JsonNode latency = report.get("latencies").get(0);
+        assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
+        assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
+        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "latency");
+    }
+}
