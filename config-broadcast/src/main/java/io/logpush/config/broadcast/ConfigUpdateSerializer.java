@@ -1,8 +1,8 @@
 package io.logpush.config.broadcast;
 
+import io.logpush.config.typeinfo.ImmutableValueSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -14,34 +14,14 @@ import java.util.Optional;
  * Serializes {@link ConfigUpdate}s on the broadcast stream and in broadcast state. Each value
  * starts with a format version, so the state format can evolve without a new serializer class.
  */
-public final class ConfigUpdateSerializer extends TypeSerializerSingleton<ConfigUpdate> {
+public final class ConfigUpdateSerializer extends ImmutableValueSerializer<ConfigUpdate> {
 
     public static final ConfigUpdateSerializer INSTANCE = new ConfigUpdateSerializer();
     private static final byte FORMAT_V1 = 1;
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
     public ConfigUpdate createInstance() {
         return new ConfigUpdate(1, 0, Optional.empty());
-    }
-
-    @Override
-    public ConfigUpdate copy(ConfigUpdate from) {
-        return from;
-    }
-
-    @Override
-    public ConfigUpdate copy(ConfigUpdate from, ConfigUpdate reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -52,37 +32,20 @@ public final class ConfigUpdateSerializer extends TypeSerializerSingleton<Config
         target.writeBoolean(update.json().isPresent());
         if (update.json().isPresent()) {
             // Job JSON can exceed writeUTF's 64 KiB limit only if the parser's own limit grows; write it as bytes.
-            byte[] json = update.json().get().getBytes(StandardCharsets.UTF_8);
-            target.writeInt(json.length);
-            target.write(json);
+            writeBytes(update.json().get().getBytes(StandardCharsets.UTF_8), target);
         }
     }
 
     @Override
     public ConfigUpdate deserialize(DataInputView source) throws IOException {
-        byte format = source.readByte();
-        if (format != FORMAT_V1) {
-            throw new IOException("unknown config update format " + format);
-        }
+        readFormat(source, FORMAT_V1, "config update");
         long jobId = source.readLong();
         long version = source.readLong();
         Optional<String> json = Optional.empty();
         if (source.readBoolean()) {
-            byte[] bytes = new byte[source.readInt()];
-            source.readFully(bytes);
-            json = Optional.of(new String(bytes, StandardCharsets.UTF_8));
+            json = Optional.of(new String(readBytes(source), StandardCharsets.UTF_8));
         }
         return new ConfigUpdate(jobId, version, json);
-    }
-
-    @Override
-    public ConfigUpdate deserialize(ConfigUpdate reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

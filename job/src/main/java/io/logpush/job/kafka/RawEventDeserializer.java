@@ -1,6 +1,7 @@
 package io.logpush.job.kafka;
 
 import io.logpush.job.records.RawEvent;
+import io.logpush.job.records.RawEventSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -30,6 +31,6 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
 
     @Override
     public TypeInformation<RawEvent> getProducedType() {
-        return TypeInformation.of(RawEvent.class);
+        return RawEventSerializer.TYPE_INFO;
     }
 }

@@ -1,5 +1,7 @@
 package io.logpush.job.records;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One event encoded for one job: what the router hands the job's buffer.
  *
@@ -7,4 +9,5 @@ package io.logpush.job.records;
  * @param eventTime the event time, epoch milliseconds
  * @param bytes the encoded record (record prefix and suffix included)
  */
+@TypeInfo(RoutedRecordSerializer.Factory.class)
 public record RoutedRecord(long jobId, long configVersion, long eventTime, byte[] bytes) {}
