@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
-record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int partitions,
+record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds,
+                   int latencyBatchIntervalSeconds, int partitions,
                    long events, long seed, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
     void write(Path directory) throws IOException {
@@ -47,7 +48,8 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
         }
         if (!latencies.isEmpty()) {
-            md.append("\n## Event → committed object latency (paced run on the cloudflare mix)\n\n")
+            md.append(String.format("%n## Event → committed object latency (paced run on the cloudflare mix, batch interval %d s)%n%n",
+                            latencyBatchIntervalSeconds))
                     .append("| contender | rate/s | seconds | records seen / produced | p50 ms | p99 ms | max ms |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (LatencyResult l : latencies) {
