@@ -72,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-rate", description = "Events per second in the latency run (default: ${DEFAULT-VALUE}).")
     int latencyRate = 2_000;
 
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink option for every run, e.g. -Dstate.backend.rocksdb.use-bloom-filter=true.")
+    Map<String, String> flinkOptions = new LinkedHashMap<>();
+
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -93,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (work == null) {
             work = Files.createTempDirectory("logpush-bench");
         }
-        BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds));
+        BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds), flinkOptions);
         List<RunResult> runs = new ArrayList<>();
         List<LatencyResult> latencies = new ArrayList<>();
         Map<String, String> profiles = new LinkedHashMap<>();

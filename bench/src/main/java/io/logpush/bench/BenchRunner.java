@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 
 /**
@@ -25,10 +26,12 @@ final class BenchRunner {
 
     private final int parallelism;
     private final Duration checkpointInterval;
+    private final Map<String, String> flinkOptions;
 
-    BenchRunner(int parallelism, Duration checkpointInterval) {
+    BenchRunner(int parallelism, Duration checkpointInterval, Map<String, String> flinkOptions) {
         this.parallelism = parallelism;
         this.checkpointInterval = checkpointInterval;
+        this.flinkOptions = Map.copyOf(flinkOptions);
     }
 
     /** A bounded run: the contender reads the topic to its end and finishes; {@code expected} is what it should deliver. */
@@ -76,6 +79,7 @@ final class BenchRunner {
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("taskmanager.memory.managed.size", "512m");
         conf.setString("restart-strategy.type", "none");
+        flinkOptions.forEach(conf::setString);
         return conf;
     }
 

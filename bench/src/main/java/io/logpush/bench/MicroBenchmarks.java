@@ -32,7 +32,7 @@ final class MicroBenchmarks implements Callable<Integer> {
         Collection<RunResult> runs = new Runner(new OptionsBuilder()
                 .include(include)
                 .forks(1)
-                .jvmArgsAppend("-Xmx1g")
+                .jvmArgs("-Xms1g", "-Xmx1g")
                 .warmupIterations(2).warmupTime(TimeValue.seconds(seconds))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(seconds))
                 .timeUnit(TimeUnit.NANOSECONDS)
