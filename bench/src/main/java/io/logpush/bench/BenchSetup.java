@@ -1,5 +1,11 @@
 package io.logpush.bench;
 
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -7,4 +13,19 @@ import java.util.Properties;
  * What one contender's run works on: Kafka, the workload and its topics, a consumer group of its
  * own, where to write, and whether the sources stop at the topics' current end.
  */
-record BenchSetup(Properties kafka, Workload workload, BenchTopics topics, String groupId, Path output, boolean bounded) {}
+record BenchSetup(Properties kafka, Workload workload, BenchTopics topics, String groupId, Path output, boolean bounded) {
+
+    /** The events topic as plain values, from the beginning (to its current end if bounded): what the baselines read. */
+    KafkaSource<byte[]> eventValues() {
+        KafkaSourceBuilder<byte[]> source = KafkaSource.<byte[]>builder()
+                .setProperties(kafka)
+                .setTopics(topics.events())
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class));
+        if (bounded) {
+            source.setBounded(OffsetsInitializer.latest());
+        }
+        return source.build();
+    }
+}

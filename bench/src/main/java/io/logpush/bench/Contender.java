@@ -6,13 +6,8 @@ import io.logpush.job.PipelineSettings;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 
@@ -23,16 +18,7 @@ enum Contender {
     CEILING("KafkaSource → discarding sink") {
         @Override
         void build(StreamExecutionEnvironment env, BenchSetup setup) {
-            KafkaSourceBuilder<byte[]> source = KafkaSource.<byte[]>builder()
-                    .setProperties(setup.kafka())
-                    .setTopics(setup.topics().events())
-                    .setGroupId(setup.groupId())
-                    .setStartingOffsets(OffsetsInitializer.earliest())
-                    .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class));
-            if (setup.bounded()) {
-                source.setBounded(OffsetsInitializer.latest());
-            }
-            env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+            env.fromSource(setup.eventValues(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
                     .sinkTo(new DiscardingSink<>()).uid("discard").name("Discarding sink");
         }
     },

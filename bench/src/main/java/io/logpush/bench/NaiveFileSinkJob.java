@@ -9,17 +9,12 @@ import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.util.HashMap;
 
@@ -34,15 +29,6 @@ final class NaiveFileSinkJob {
     private NaiveFileSinkJob() {}
 
     static void build(StreamExecutionEnvironment env, BenchSetup setup) {
-        KafkaSourceBuilder<byte[]> source = KafkaSource.<byte[]>builder()
-                .setProperties(setup.kafka())
-                .setTopics(setup.topics().events())
-                .setGroupId(setup.groupId())
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class));
-        if (setup.bounded()) {
-            source.setBounded(OffsetsInitializer.latest());
-        }
         HashMap<String, Long> jobs = new HashMap<>();
         for (int rank = 0; rank < setup.workload().jobs(); rank++) {
             jobs.put(Workload.jobOwner(rank), rank + 1L);
@@ -54,7 +40,7 @@ final class NaiveFileSinkJob {
                 })
                 .withBucketAssigner(new JobBucketAssigner())
                 .build();
-        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+        env.fromSource(setup.eventValues(), WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
                 .flatMap(new ParseAndSelect(jobs)).returns(Types.TUPLE(Types.LONG, Types.PRIMITIVE_ARRAY(Types.BYTE)))
                 .uid("parse").name("Parse, select configured jobs")
                 .sinkTo(sink).uid("file-sink").name("FileSink");
