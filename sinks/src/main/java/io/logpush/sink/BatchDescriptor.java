@@ -14,11 +14,12 @@ import java.util.Objects;
  * end are the first and last record times ({@code YYYYMMDDTHHMMSSZ}, UTC) and the hash is a
  * deterministic function of (job id, sequence), so a replayed batch gets the same name.
  *
+ * @param configVersion the version of the job's config the batch was built under
  * @param directory the target directory as a URI, e.g. {@code s3://bucket/logs/20241114}
  * @param records how many records the batch holds
  * @param bytes the uncompressed size of the batch
  */
-public record BatchDescriptor(long jobId, long sequence, String directory, Instant firstRecord, Instant lastRecord,
+public record BatchDescriptor(long jobId, long configVersion, long sequence, String directory, Instant firstRecord, Instant lastRecord,
                               long records, long bytes) {
 
     private static final DateTimeFormatter STAMP =
@@ -28,8 +29,8 @@ public record BatchDescriptor(long jobId, long sequence, String directory, Insta
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(firstRecord, "firstRecord");
         Objects.requireNonNull(lastRecord, "lastRecord");
-        if (jobId < 1 || sequence < 0 || records < 0 || bytes < 0) {
-            throw new IllegalArgumentException("job id must be positive; sequence, records and bytes not negative");
+        if (jobId < 1 || configVersion < 0 || sequence < 0 || records < 0 || bytes < 0) {
+            throw new IllegalArgumentException("job id must be positive; config version, sequence, records and bytes not negative");
         }
         if (directory.isEmpty() || directory.endsWith("/")) {
             throw new IllegalArgumentException("directory must be a URI without a trailing slash: " + directory);

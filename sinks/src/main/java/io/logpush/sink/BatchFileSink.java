@@ -2,10 +2,16 @@ package io.logpush.sink;
 
 import io.logpush.sink.committer.BatchCommittable;
 import io.logpush.sink.committer.BatchCommittableSerializer;
+import io.logpush.sink.committer.BatchCommittableTypeSerializer;
 import io.logpush.sink.committer.BatchFileCommitter;
 import io.logpush.sink.committer.CommitterMetrics;
+import io.logpush.sink.delivery.BatchDeliverer;
+import io.logpush.sink.delivery.CommittedBatches;
+import io.logpush.sink.delivery.DeliveryPolicy;
+import io.logpush.sink.delivery.JobHealth;
 import io.logpush.sink.writer.BatchFileWriter;
 import io.logpush.sink.writer.WriterMetrics;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -13,27 +19,43 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.util.Objects;
 
 /**
  * The exactly-once batch file sink: each batch becomes exactly one object at its destination
- * ({@code file://}, {@code s3://}, or any Flink file system with a recoverable writer), visible only
- * once the checkpoint that contains the batch completes.
+ * ({@code file://}, {@code s3://}, or any Flink file system with a recoverable writer), and one
+ * customer's failing destination holds up no other customer.
  *
- * <p>This class is only a serializable factory, as Flink's FileSink is: {@link BatchFileWriter}
- * streams chunks into hidden objects, {@link BatchFileCommitter} makes them visible. The input
- * contract: the chunks of a batch arrive in order and all before the next checkpoint barrier (the
- * buffering operator emits a batch in one go). See the sinks module's README.
+ * <p>This class is only a serializable factory, as Flink's FileSink is. Three steps:
+ * {@link BatchFileWriter} streams chunks into hidden objects in the {@link StagingArea} (the
+ * sink's own storage), {@link BatchFileCommitter} makes them visible there once their checkpoint
+ * completes, and {@link BatchDeliverer} (the post-commit topology, keyed by job) moves each one to
+ * its destination, in order, parking a failing job's batches and publishing {@link JobHealth}. The
+ * input contract: the chunks of a batch arrive in order and all before the next checkpoint barrier
+ * (the buffering operator emits a batch in one go). See the sinks module's README.
  */
-public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<BatchCommittable> {
+public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<BatchCommittable>,
+        SupportsPostCommitTopology<BatchCommittable> {
 
     private static final long serialVersionUID = 1L;
 
     private final Compression compression;
+    private final StagingArea staging;
+    private final DeliveryPolicy delivery;
+    private final Sink<JobHealth> health;
 
-    private BatchFileSink(Compression compression) {
+    private BatchFileSink(Compression compression, StagingArea staging, DeliveryPolicy delivery, Sink<JobHealth> health) {
         this.compression = compression;
+        this.staging = staging;
+        this.delivery = delivery;
+        this.health = health;
     }
 
     public static Builder builder() {
@@ -42,14 +64,14 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
 
     @Override
     public SinkWriter<BatchChunk> createWriter(WriterInitContext context) {
-        return new BatchFileWriter(compression, new RecoverableWriters(), System::currentTimeMillis,
+        return new BatchFileWriter(compression, staging, new RecoverableWriters(), System::currentTimeMillis,
                 openBatches -> new WriterMetrics(context.metricGroup(), openBatches));
     }
 
     @Override
     public Committer<BatchCommittable> createCommitter(CommitterInitContext context) {
-        return new BatchFileCommitter(new RecoverableWriters(), new CommitterMetrics(context.metricGroup()),
-                System::currentTimeMillis);
+        return new BatchFileCommitter(staging, compression, new RecoverableWriters(),
+                new CommitterMetrics(context.metricGroup()), System::currentTimeMillis);
     }
 
     @Override
@@ -57,9 +79,30 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
         return new BatchCommittableSerializer();
     }
 
-    /** Builds a {@link BatchFileSink}; gzip unless told otherwise. */
+    /**
+     * Delivery runs chained to the committer, in the same task: what the committer emits when the
+     * final checkpoint of a bounded run completes would never cross a network edge (the task
+     * downstream has finished by then), and the input is keyed by job id already, so no shuffle is
+     * needed. {@link BatchDeliverer} checks that the input really is keyed so.
+     */
+    @Override
+    public void addPostCommitTopology(DataStream<CommittableMessage<BatchCommittable>> committables) {
+        int parallelism = committables.getParallelism();
+        SingleOutputStreamOperator<BatchCommittable> committed = committables
+                .flatMap(new CommittedBatches(), BatchCommittableTypeSerializer.TYPE_INFO)
+                .uid("batch-committed").name("Committed batches").setParallelism(parallelism);
+        DataStreamUtils.reinterpretAsKeyedStream(committed, committable -> committable.batch().jobId(), Types.LONG)
+                .process(new BatchDeliverer(staging, compression, delivery))
+                .uid("batch-delivery").name("Deliver or park batches").setParallelism(parallelism)
+                .sinkTo(health).uid("job-health-sink").name("Job health").setParallelism(parallelism);
+    }
+
+    /** Builds a {@link BatchFileSink}: a staging area is required; gzip, default delivery policy, health discarded unless told otherwise. */
     public static final class Builder {
         private Compression compression = Compression.GZIP;
+        private StagingArea staging;
+        private DeliveryPolicy delivery = DeliveryPolicy.DEFAULT;
+        private Sink<JobHealth> health = new DiscardingSink<>();
 
         private Builder() {}
 
@@ -68,8 +111,28 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
             return this;
         }
 
+        /** Where batches are staged and dead-lettered, e.g. {@code s3://logpush-system/parking}. */
+        public Builder staging(String root) {
+            this.staging = StagingArea.at(root);
+            return this;
+        }
+
+        public Builder delivery(DeliveryPolicy delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** Where each job's {@link JobHealth} goes on every change (e.g. a compacted Kafka topic). */
+        public Builder health(Sink<JobHealth> health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
         public BatchFileSink build() {
-            return new BatchFileSink(compression);
+            if (staging == null) {
+                throw new IllegalStateException("the sink needs a staging area: call staging(URI)");
+            }
+            return new BatchFileSink(compression, staging, delivery, health);
         }
     }
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BatchDescriptorTest {
 
     private static BatchDescriptor batch(long job, long sequence) {
-        return new BatchDescriptor(job, sequence, "file:///logs/20241114", Instant.parse("2024-11-14T22:07:21.5Z"),
+        return new BatchDescriptor(job, 1, sequence, "file:///logs/20241114", Instant.parse("2024-11-14T22:07:21.5Z"),
                 Instant.parse("2024-11-14T22:07:51Z"), 10, 100);
     }
 
@@ -26,14 +26,14 @@ class BatchDescriptorTest {
     void theHashDependsOnJobAndSequenceOnly() {
         assertThat(batch(1, 0).hash()).isEqualTo(batch(1, 0).hash());
         assertThat(batch(1, 0).hash()).isNotEqualTo(batch(1, 1).hash()).isNotEqualTo(batch(2, 0).hash());
-        assertThat(batch(1, 0).hash()).isEqualTo(new BatchDescriptor(1, 0, "s3://other/x", Instant.EPOCH, Instant.EPOCH, 0, 0).hash());
+        assertThat(batch(1, 0).hash()).isEqualTo(new BatchDescriptor(1, 1, 0, "s3://other/x", Instant.EPOCH, Instant.EPOCH, 0, 0).hash());
     }
 
     @Test
     void validates() {
-        assertThatThrownBy(() -> new BatchDescriptor(0, 0, "file:///x", Instant.EPOCH, Instant.EPOCH, 0, 0))
+        assertThatThrownBy(() -> new BatchDescriptor(0, 1, 0, "file:///x", Instant.EPOCH, Instant.EPOCH, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BatchDescriptor(1, 0, "file:///x/", Instant.EPOCH, Instant.EPOCH, 0, 0))
+        assertThatThrownBy(() -> new BatchDescriptor(1, 1, 0, "file:///x/", Instant.EPOCH, Instant.EPOCH, 0, 0))
                 .hasMessageContaining("trailing slash");
     }
 }

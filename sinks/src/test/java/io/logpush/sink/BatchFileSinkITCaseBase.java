@@ -44,6 +44,7 @@ abstract class BatchFileSinkITCaseBase {
     /** Failures injected so far; static because the MiniCluster runs in this JVM. */
     static final AtomicInteger FAILURES = new AtomicInteger();
     static final AtomicInteger COMPLETED_CHECKPOINTS = new AtomicInteger();
+    static final AtomicInteger FIRST_FAILURE_AT = new AtomicInteger(Integer.MAX_VALUE - 4);
 
     /** A MiniCluster with a slot per subtask of the test job. */
     static MiniClusterExtension miniCluster() {
@@ -62,6 +63,14 @@ abstract class BatchFileSinkITCaseBase {
     /** The directory URI under which the sink writes, without a trailing slash. */
     abstract String outputRoot();
 
+    /** How fast the test's batches come: slow enough for several checkpoints to complete between the two failures. */
+    int batchesPerSecond() {
+        return 250;
+    }
+
+    /** The sink's staging area, without a trailing slash. */
+    abstract String stagingRoot();
+
     /** Every visible object under the output root: name and uncompressed content. */
     abstract Map<String, String> readVisibleObjects() throws Exception;
 
@@ -69,6 +78,7 @@ abstract class BatchFileSinkITCaseBase {
     void everyRecordIsDeliveredExactlyOnceAcrossFailovers() throws Exception {
         FAILURES.set(0);
         COMPLETED_CHECKPOINTS.set(0);
+        FIRST_FAILURE_AT.set(Integer.MAX_VALUE - 4);
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.interval", "150 ms");
@@ -81,11 +91,12 @@ abstract class BatchFileSinkITCaseBase {
         env.setParallelism(2);
 
         DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(
-                index -> BatchSpec.of(index, JOBS), BATCHES, RateLimiterStrategy.perSecond(250), TypeInformation.of(BatchSpec.class));
+                index -> BatchSpec.of(index, JOBS), BATCHES, RateLimiterStrategy.perSecond(batchesPerSecond()), TypeInformation.of(BatchSpec.class));
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
                 .flatMap(new ChunkingFunction(outputRoot(), true))
                 .uid("chunker").name("Emit batch chunks")
-                .sinkTo(BatchFileSink.builder().build())
+                .sinkTo(BatchFileSink.builder().staging(stagingRoot()).build())
                 .uid("batch-file-sink").name("Batch file sink");
 
         assertThat(TypeInformation.of(BatchChunk.class)).as("chunks travel without Kryo").isInstanceOf(PojoTypeInfo.class);
@@ -93,10 +104,19 @@ abstract class BatchFileSinkITCaseBase {
 
         assertThat(FAILURES.get()).as("both failures were injected").isEqualTo(2);
         assertExactlyOnce(readVisibleObjects());
+        assertThat(stagedObjects()).as("nothing left in the staging area").isEmpty();
     }
+
+    /** The objects still in the staging area. */
+    abstract List<String> stagedObjects() throws Exception;
 
     /** Every record of the run's batches exactly once, one whole batch per visible object, well named. */
     static void assertExactlyOnce(Map<String, String> objects) {
+        assertExactlyOnce(objects, JOBS, BATCHES);
+    }
+
+    /** The same for a run of {@code batches} batches over {@code jobs} jobs. */
+    static void assertExactlyOnce(Map<String, String> objects, int jobs, int batches) {
         Map<String, Integer> seen = new HashMap<>();
         for (Map.Entry<String, String> object : objects.entrySet()) {
             String name = object.getKey().substring(object.getKey().lastIndexOf('/') + 1);
@@ -115,10 +135,10 @@ abstract class BatchFileSinkITCaseBase {
             assertThat(count).as("records in %s", object.getKey()).isBetween(1, BatchSpec.MAX_RECORDS);
         }
         long expectedRecords = 0;
-        for (long index = 0; index < BATCHES; index++) {
-            expectedRecords += BatchSpec.of(index, JOBS).records();
+        for (long index = 0; index < batches; index++) {
+            expectedRecords += BatchSpec.of(index, jobs).records();
         }
-        assertThat(objects).hasSize(BATCHES);
+        assertThat(objects).hasSize(batches);
         assertThat(seen).hasSize((int) expectedRecords);
         assertThat(seen.values()).as("no record twice").containsOnly(1);
     }
@@ -132,11 +152,18 @@ abstract class BatchFileSinkITCaseBase {
      */
     static final class ChunkingFunction extends RichFlatMapFunction<BatchSpec, BatchChunk> implements CheckpointListener {
         private final String root;
+        private final Map<Long, String> rootByJob;
         private final boolean injectFailures;
         private transient int emitted;
 
         ChunkingFunction(String root, boolean injectFailures) {
+            this(root, Map.of(), injectFailures);
+        }
+
+        /** Jobs in {@code rootByJob} write under their own root, the others under {@code root}. */
+        ChunkingFunction(String root, Map<Long, String> rootByJob, boolean injectFailures) {
             this.root = root;
+            this.rootByJob = new HashMap<>(rootByJob);
             this.injectFailures = injectFailures;
         }
 
@@ -148,8 +175,8 @@ abstract class BatchFileSinkITCaseBase {
         @Override
         public void flatMap(BatchSpec spec, Collector<BatchChunk> out) {
             BatchDescriptor descriptor = Batches.descriptor(Path.of("/unused"), spec.job(), spec.sequence(), spec.records());
-            descriptor = new BatchDescriptor(descriptor.jobId(), descriptor.sequence(),
-                    root + "/job-" + spec.job() + "/20241114", descriptor.firstRecord(), descriptor.lastRecord(),
+            descriptor = new BatchDescriptor(descriptor.jobId(), descriptor.configVersion(), descriptor.sequence(),
+                    rootByJob.getOrDefault(spec.job(), root) + "/job-" + spec.job() + "/20241114", descriptor.firstRecord(), descriptor.lastRecord(),
                     descriptor.records(), descriptor.bytes());
             List<BatchChunk> chunks = Batches.chunks(descriptor, 1024);
             for (BatchChunk chunk : chunks) {
@@ -160,10 +187,17 @@ abstract class BatchFileSinkITCaseBase {
             }
         }
 
-        /** Counts checkpoint notifications of all subtasks: 4 means about two completed checkpoints. */
+        /**
+         * Counts checkpoint notifications of all subtasks: 4 means about two completed checkpoints.
+         * The second failure comes about two checkpoints after the first attempt's restore.
+         */
         private static boolean shouldFail() {
             int completed = COMPLETED_CHECKPOINTS.get();
-            return completed >= 4 && FAILURES.compareAndSet(0, 1) || completed >= 12 && FAILURES.compareAndSet(1, 2);
+            if (completed >= 4 && FAILURES.compareAndSet(0, 1)) {
+                FIRST_FAILURE_AT.set(completed);
+                return true;
+            }
+            return completed >= FIRST_FAILURE_AT.get() + 4 && FAILURES.compareAndSet(1, 2);
         }
 
         @Override

@@ -7,9 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The batch file sink's exactly-once promise on the local file system. */
+/**
+ * The batch file sink's exactly-once promise on the local file system, with the staging area on
+ * the same file system (delivery by rename).
+ */
 class LocalBatchFileSinkITCase extends BatchFileSinkITCaseBase {
 
     @RegisterExtension
@@ -19,11 +23,24 @@ class LocalBatchFileSinkITCase extends BatchFileSinkITCaseBase {
     Path output;
 
     @TempDir
+    Path system;
+
+    @TempDir
     Path checkpoints;
 
     @Override
     String outputRoot() {
         return output.toUri().toString().replaceAll("/$", "");
+    }
+
+    @Override
+    String stagingRoot() {
+        return system.toUri().toString().replaceAll("/$", "");
+    }
+
+    @Override
+    List<String> stagedObjects() {
+        return Batches.visibleObjects(system).stream().map(Path::toString).toList();
     }
 
     @Override

@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class S3BatchFileSinkITCase extends BatchFileSinkITCaseBase {
 
     private static final String BUCKET = "customer-logs";
+    private static final String SYSTEM_BUCKET = "logpush-system";
 
     @RegisterExtension
     @Order(1)
@@ -45,6 +46,7 @@ class S3BatchFileSinkITCase extends BatchFileSinkITCaseBase {
     @BeforeAll
     static void configureS3() {
         S3.createBucket(BUCKET);
+        S3.createBucket(SYSTEM_BUCKET);
         // As a job's main() must: the s3 file system reads its endpoint and credentials from here.
         FileSystem.initialize(S3.flinkConfiguration(), null);
     }
@@ -52,6 +54,23 @@ class S3BatchFileSinkITCase extends BatchFileSinkITCaseBase {
     @Override
     String outputRoot() {
         return "s3://" + BUCKET + "/logs";
+    }
+
+    /** Every batch makes four round trips to the S3 server here (stage, commit, copy, delete). */
+    @Override
+    int batchesPerSecond() {
+        return 60;
+    }
+
+    /** Another bucket: delivery copies through S3's recoverable writer (a multipart upload). */
+    @Override
+    String stagingRoot() {
+        return "s3://" + SYSTEM_BUCKET + "/parking";
+    }
+
+    @Override
+    List<String> stagedObjects() throws IOException {
+        return List.copyOf(listObjects(stagingRoot() + "/staging").keySet());
     }
 
     @Override

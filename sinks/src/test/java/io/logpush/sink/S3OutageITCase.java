@@ -1,5 +1,6 @@
 package io.logpush.sink;
 
+import io.logpush.sink.delivery.DeliveryPolicy;
 import io.logpush.sink.testutils.BatchSpec;
 import io.logpush.sink.testutils.S3ProxyServer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The S3 server goes away mid-run and comes back: uploads and commits fail meanwhile, the job
- * restarts until S3 answers again, and then every record is still delivered exactly once.
+ * The S3 server that holds the destinations goes away mid-run and comes back: deliveries fail
+ * meanwhile and the batches are parked in the (local) staging area, the job never restarts, and
+ * once S3 answers again every record is delivered exactly once.
  */
 class S3OutageITCase {
 
@@ -44,6 +46,9 @@ class S3OutageITCase {
     @TempDir
     static Path checkpoints;
 
+    @TempDir
+    static Path system;
+
     @BeforeAll
     static void configureS3() {
         S3.createBucket("outage-test");
@@ -56,17 +61,18 @@ class S3OutageITCase {
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.interval", "200 ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
-        // Keep trying for longer than the outage.
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "1000");
-        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        // A destination outage must not restart the job.
+        conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, BatchFileSinkITCaseBase.JOBS),
                 BatchFileSinkITCaseBase.BATCHES, RateLimiterStrategy.perSecond(50), TypeInformation.of(BatchSpec.class));
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
                 .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction(ROOT, false)).uid("chunker")
-                .sinkTo(BatchFileSink.builder().build()).uid("batch-file-sink");
+                .sinkTo(BatchFileSink.builder().staging(system.toUri().toString())
+                        .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2))).build())
+                .uid("batch-file-sink");
         JobClient job = env.executeAsync("s3 outage");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -83,7 +89,8 @@ class S3OutageITCase {
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
         var objects = S3BatchFileSinkITCase.listObjects(ROOT);
         BatchFileSinkITCaseBase.assertExactlyOnce(objects);
-        System.out.printf("REPORT s3 outage: S3 down %d s after %d of %d objects; afterwards all %d objects, every record once%n",
+        assertThat(io.logpush.sink.testutils.Batches.visibleObjects(system)).as("nothing left in staging").isEmpty();
+        System.out.printf("REPORT s3 outage: S3 down %d s after %d of %d objects; no restart; afterwards all %d objects, every record once%n",
                 OUTAGE.toSeconds(), beforeOutage, BatchFileSinkITCaseBase.BATCHES, objects.size());
     }
 }

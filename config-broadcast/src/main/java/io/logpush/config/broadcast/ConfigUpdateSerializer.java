@@ -1,6 +1,6 @@
 package io.logpush.config.broadcast;
 
-import io.logpush.config.typeinfo.ImmutableValueSerializer;
+import io.logpush.types.ImmutableValueSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;

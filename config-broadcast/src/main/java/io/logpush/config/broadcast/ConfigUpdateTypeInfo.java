@@ -1,6 +1,6 @@
 package io.logpush.config.broadcast;
 
-import io.logpush.config.typeinfo.SerializerTypeInfo;
+import io.logpush.types.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 

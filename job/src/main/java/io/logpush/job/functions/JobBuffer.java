@@ -346,7 +346,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         Instant first = Instant.ofEpochMilli(cut[2]);
         String directory = Destination.directoryFor(current.directoryTemplate(), first.atZone(ZoneOffset.UTC).toLocalDate());
         long count = cut[1] - cut[0];
-        BatchDescriptor descriptor = new BatchDescriptor(job, next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
+        BatchDescriptor descriptor = new BatchDescriptor(job, current.configVersion(), next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
         ChunkWriter chunks = new ChunkWriter(descriptor, out, chunkBytes);
         chunks.write(current.batchPrefix(), 0, current.batchPrefix().length);
         for (long i = cut[0]; i < cut[1]; i++) {

@@ -1,7 +1,7 @@
 package io.logpush.job.records;
 
-import io.logpush.config.typeinfo.ImmutableValueSerializer;
-import io.logpush.config.typeinfo.SerializerTypeInfo;
+import io.logpush.types.ImmutableValueSerializer;
+import io.logpush.types.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;

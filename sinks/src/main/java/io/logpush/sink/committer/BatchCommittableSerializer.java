@@ -15,7 +15,7 @@ import java.time.Instant;
 public final class BatchCommittableSerializer implements SimpleVersionedSerializer<BatchCommittable> {
 
     private static final int MAGIC = 0x4C504243; // "LPBC"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -28,13 +28,15 @@ public final class BatchCommittableSerializer implements SimpleVersionedSerializ
         out.writeInt(MAGIC);
         BatchDescriptor batch = committable.batch();
         out.writeLong(batch.jobId());
+        out.writeLong(batch.configVersion());
         out.writeLong(batch.sequence());
         out.writeUTF(batch.directory());
         writeInstant(out, batch.firstRecord());
         writeInstant(out, batch.lastRecord());
         out.writeLong(batch.records());
         out.writeLong(batch.bytes());
-        out.writeUTF(committable.targetPath());
+        out.writeUTF(committable.stagedPath());
+        out.writeUTF(committable.destinationPath());
         out.writeInt(committable.recoverableVersion());
         out.writeInt(committable.recoverable().length);
         out.write(committable.recoverable());
@@ -53,19 +55,34 @@ public final class BatchCommittableSerializer implements SimpleVersionedSerializ
         switch (version) {
             case 1:
                 return deserializeV1(in);
+            case 2:
+                return deserializeV2(in);
             default:
                 throw new IOException("unknown batch committable version " + version);
         }
     }
 
+    /** Version 1 wrote objects straight to their destination and knew no config version. */
     private static BatchCommittable deserializeV1(DataInputDeserializer in) throws IOException {
-        BatchDescriptor batch = new BatchDescriptor(in.readLong(), in.readLong(), in.readUTF(), readInstant(in),
+        BatchDescriptor batch = new BatchDescriptor(in.readLong(), 0, in.readLong(), in.readUTF(), readInstant(in),
                 readInstant(in), in.readLong(), in.readLong());
         String target = in.readUTF();
+        return readRest(in, batch, target, target);
+    }
+
+    private static BatchCommittable deserializeV2(DataInputDeserializer in) throws IOException {
+        BatchDescriptor batch = new BatchDescriptor(in.readLong(), in.readLong(), in.readLong(), in.readUTF(),
+                readInstant(in), readInstant(in), in.readLong(), in.readLong());
+        return readRest(in, batch, in.readUTF(), in.readUTF());
+    }
+
+    private static BatchCommittable readRest(DataInputDeserializer in, BatchDescriptor batch, String staged,
+                                             String destination) throws IOException {
         int recoverableVersion = in.readInt();
         byte[] recoverable = new byte[in.readInt()];
         in.readFully(recoverable);
-        return new BatchCommittable(batch, target, recoverableVersion, recoverable, in.readLong(), in.readLong());
+        return new BatchCommittable(batch, staged, destination, recoverableVersion, recoverable, in.readLong(),
+                in.readLong());
     }
 
     private static void writeInstant(DataOutputSerializer out, Instant instant) throws IOException {

@@ -1,6 +1,8 @@
 package io.logpush.sink.committer;
 
+import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.StagingArea;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.fs.RecoverableWriter;
@@ -9,29 +11,33 @@ import org.slf4j.LoggerFactory;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.function.LongSupplier;
 
 /**
- * Makes batch objects visible once their checkpoint completes. Stateless and idempotent: it
+ * Makes staged batch objects visible once their checkpoint completes. Stateless and idempotent: it
  * always goes through {@code recoverForCommit(...).commitAfterRecovery()}, which finds an object
  * committed before a failover and leaves it be, so committing a committable twice is harmless.
  *
- * <p>Failures are classified as Flink's Kafka committer does: a missing or forbidden destination
- * is that job's problem and an I/O error may pass, so both are retried later without restarting
- * the job (and counted by reason); anything else is unknown and fails over.
+ * <p>It only touches the staging area, the sink's own storage: a customer's destination cannot
+ * make it fail (delivery is the next step). When a re-commit after a failover finds the staged
+ * object gone, the object was already delivered or dead-lettered, and that counts as committed.
+ * Other I/O errors are retried later, and anything else fails over, as Flink's Kafka committer does.
  */
 public final class BatchFileCommitter implements Committer<BatchCommittable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchFileCommitter.class);
 
+    private final StagingArea staging;
+    private final Compression compression;
     private final RecoverableWriters writers;
     private final CommitterMetrics metrics;
     private final LongSupplier clock;
 
-    public BatchFileCommitter(RecoverableWriters writers, CommitterMetrics metrics, LongSupplier clock) {
+    public BatchFileCommitter(StagingArea staging, Compression compression, RecoverableWriters writers,
+                              CommitterMetrics metrics, LongSupplier clock) {
+        this.staging = staging;
+        this.compression = compression;
         this.writers = writers;
         this.metrics = metrics;
         this.clock = clock;
@@ -42,31 +48,53 @@ public final class BatchFileCommitter implements Committer<BatchCommittable> {
         for (CommitRequest<BatchCommittable> request : requests) {
             BatchCommittable committable = request.getCommittable();
             try {
-                RecoverableWriter writer = writers.forPath(new Path(committable.targetPath()));
-                RecoverableWriter.CommitRecoverable recoverable = writer.getCommitRecoverableSerializer()
-                        .deserialize(committable.recoverableVersion(), committable.recoverable());
-                writer.recoverForCommit(recoverable).commitAfterRecovery();
-                Path target = new Path(committable.targetPath());
-                if (!target.getFileSystem().exists(target)) {
-                    // Flink's local committer silently does nothing when the hidden file is gone too.
-                    throw new FileNotFoundException("neither the hidden nor the committed object exists: " + target);
-                }
+                commit(committable);
                 metrics.batchesCommitted.inc();
                 metrics.recordsCommitted.inc(committable.batch().records());
                 metrics.bytesCommitted.inc(committable.writtenBytes());
                 metrics.commitLatencyMs.update(Math.max(0, clock.getAsLong() - committable.closedAtMillis()));
-                LOG.info("Committed {} as {}", committable.batch(), committable.targetPath());
-            } catch (FileNotFoundException | NoSuchFileException | AccessDeniedException e) {
-                metrics.destinationFailures.inc();
-                LOG.warn("Destination of job {} refused {} (attempt {}); will retry: {}", committable.batch().jobId(),
-                        committable.batch(), request.getNumberOfRetries() + 1, e.toString());
-                request.retryLater();
+                LOG.debug("Committed {} as {}", committable.batch(), committable.stagedPath());
             } catch (IOException e) {
+                if (movedOn(committable)) {
+                    LOG.info("{} was committed and moved on before a failover", committable.batch());
+                    continue;
+                }
                 metrics.transientFailures.inc();
                 LOG.warn("Commit of {} failed (attempt {}); will retry: {}", committable.batch(),
                         request.getNumberOfRetries() + 1, e.toString());
                 request.retryLater();
             }
+        }
+    }
+
+    private void commit(BatchCommittable committable) throws IOException {
+        Path staged = new Path(committable.stagedPath());
+        RecoverableWriter writer = writers.forPath(staged);
+        RecoverableWriter.CommitRecoverable recoverable = writer.getCommitRecoverableSerializer()
+                .deserialize(committable.recoverableVersion(), committable.recoverable());
+        writer.recoverForCommit(recoverable).commitAfterRecovery();
+        if (!staged.getFileSystem().exists(staged)) {
+            // Flink's local committer silently does nothing when the hidden file is gone too.
+            throw new FileNotFoundException("neither the hidden nor the committed object exists: " + staged);
+        }
+    }
+
+    /** Whether the object already left the staging area: delivered, or dead-lettered. */
+    private boolean movedOn(BatchCommittable committable) {
+        Path destination = new Path(committable.destinationPath());
+        Path deadLetter = staging.deadLetterPath(committable.batch(), compression);
+        try {
+            if (deadLetter.getFileSystem().exists(deadLetter)) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            return destination.getFileSystem().exists(destination);
+        } catch (IOException | RuntimeException e) {
+            // An unreachable destination must not fail the commit; the delivery step deals with it.
+            return false;
         }
     }
 

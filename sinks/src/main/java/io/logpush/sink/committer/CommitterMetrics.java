@@ -7,14 +7,13 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The committer's metrics, next to Flink's own committable counters in the committer's metric
- * group. Failures are counted by reason.
+ * group. Its failures are the staging area's, never a destination's.
  */
 public final class CommitterMetrics {
 
     final Counter batchesCommitted;
     final Counter recordsCommitted;
     final Counter bytesCommitted;
-    final Counter destinationFailures;
     final Counter transientFailures;
     /** From batch close to visible object, in milliseconds. */
     final Histogram commitLatencyMs;
@@ -23,7 +22,6 @@ public final class CommitterMetrics {
         this.batchesCommitted = group.counter("batchesCommitted");
         this.recordsCommitted = group.counter("recordsCommitted");
         this.bytesCommitted = group.counter("bytesCommitted");
-        this.destinationFailures = group.counter("commitFailuresDestination");
         this.transientFailures = group.counter("commitFailuresTransient");
         this.commitLatencyMs = group.histogram("commitLatencyMs", new DescriptiveStatisticsHistogram(1000));
     }

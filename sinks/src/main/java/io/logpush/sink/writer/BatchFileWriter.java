@@ -3,9 +3,9 @@ package io.logpush.sink.writer;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.StagingArea;
 import io.logpush.sink.committer.BatchCommittable;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Routes batch chunks to their objects: opens an {@link OpenBatch} on a batch's first chunk,
+ * Routes batch chunks to their objects in the staging area: opens an {@link OpenBatch} on a batch's first chunk,
  * streams each chunk into it, and on the last chunk closes it for commit. The committables of the
  * batches completed since the last checkpoint go to the committer at the next checkpoint.
  *
@@ -33,6 +33,7 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     private static final Logger LOG = LoggerFactory.getLogger(BatchFileWriter.class);
 
     private final Compression compression;
+    private final StagingArea staging;
     private final RecoverableWriters writers;
     private final LongSupplier clock;
     private final Map<BatchKey, OpenBatch> open = new LinkedHashMap<>();
@@ -42,9 +43,10 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     /** Batches are told apart by job and sequence number. */
     private record BatchKey(long jobId, long sequence) {}
 
-    public BatchFileWriter(Compression compression, RecoverableWriters writers, LongSupplier clock,
+    public BatchFileWriter(Compression compression, StagingArea staging, RecoverableWriters writers, LongSupplier clock,
                            Function<IntSupplier, WriterMetrics> metrics) {
         this.compression = compression;
+        this.staging = staging;
         this.writers = writers;
         this.clock = clock;
         this.metrics = metrics.apply(open::size);
@@ -58,7 +60,7 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
             if (chunk.index() != 0) {
                 throw new IllegalStateException(chunk + " arrived without the batch's first chunk");
             }
-            batch = OpenBatch.open(chunk.batch(), compression, writers.forPath(new Path(chunk.batch().directory())));
+            batch = OpenBatch.open(chunk.batch(), compression, staging, writers);
             open.put(key, batch);
         }
         batch.write(chunk);
@@ -70,7 +72,7 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
             metrics.recordsWritten.inc(batch.batch().records());
             metrics.bytesUncompressed.inc(batch.uncompressedBytes());
             metrics.bytesWritten.inc(committable.writtenBytes());
-            LOG.debug("Wrote {} to {} ({} bytes written)", batch.batch(), committable.targetPath(), committable.writtenBytes());
+            LOG.debug("Wrote {} to {} ({} bytes written)", batch.batch(), committable.stagedPath(), committable.writtenBytes());
         }
     }
 

@@ -3,6 +3,7 @@ package io.logpush.sink.committer;
 import io.logpush.sink.BatchDescriptor;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.StagingArea;
 import io.logpush.sink.testutils.Batches;
 import io.logpush.sink.testutils.FakeCommitRequest;
 import io.logpush.sink.testutils.SinkMetrics;
@@ -19,26 +20,43 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the committer classifies failures and what it counts. */
+/** What the committer counts, and how it tells an object that moved on from one that is lost. */
 class BatchFileCommitterTest {
 
     @TempDir
     Path root;
 
+    private StagingArea staging() {
+        return Batches.staging(root);
+    }
+
     private BatchCommittable writeOne(BatchDescriptor batch) throws Exception {
-        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, new RecoverableWriters(), () -> 1_000L, SinkMetrics::writer);
+        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 1_000L,
+                SinkMetrics::writer);
         for (var chunk : Batches.chunks(batch, 128)) {
             writer.write(chunk, null);
         }
         return writer.prepareCommit().iterator().next();
     }
 
+    private FakeCommitRequest<BatchCommittable> commit(BatchCommittable committable, CommitterMetrics metrics) throws Exception {
+        FakeCommitRequest<BatchCommittable> request = new FakeCommitRequest<>(committable);
+        new BatchFileCommitter(staging(), Compression.GZIP, new RecoverableWriters(), metrics, () -> 1_250L)
+                .commit(List.<Committer.CommitRequest<BatchCommittable>>of(request));
+        return request;
+    }
+
+    private void deleteStagingOf(long job) throws Exception {
+        try (Stream<Path> files = Files.walk(root.resolve("system/staging/" + job))) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     @Test
     void countsWhatItCommitsAndHowLongItTook() throws Exception {
         CommitterMetrics metrics = SinkMetrics.committer();
         BatchCommittable committable = writeOne(Batches.descriptor(root, 1, 0, 40));
-        new BatchFileCommitter(new RecoverableWriters(), metrics, () -> 1_250L)
-                .commit(List.<Committer.CommitRequest<BatchCommittable>>of(new FakeCommitRequest<>(committable)));
+        assertThat(commit(committable, metrics).outcome()).isEqualTo(FakeCommitRequest.Outcome.COMMITTED);
         assertThat(metrics.batchesCommitted.getCount()).isEqualTo(1);
         assertThat(metrics.recordsCommitted.getCount()).isEqualTo(40);
         assertThat(metrics.bytesCommitted.getCount()).isEqualTo(committable.writtenBytes());
@@ -46,35 +64,25 @@ class BatchFileCommitterTest {
     }
 
     @Test
-    void aVanishedDestinationIsRetriedLaterNotCountedAsDelivered() throws Exception {
-        BatchDescriptor batch = Batches.descriptor(root, 2, 0, 40);
-        BatchCommittable committable = writeOne(batch);
-        // The destination directory, hidden object included, is removed before the checkpoint completes.
-        try (Stream<Path> files = Files.walk(root.resolve("job-2"))) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    void aStagedObjectThatIsGoneAndNowhereElseIsRetriedLater() throws Exception {
+        BatchCommittable committable = writeOne(Batches.descriptor(root, 2, 0, 40));
+        deleteStagingOf(2);
         CommitterMetrics metrics = SinkMetrics.committer();
-        FakeCommitRequest<BatchCommittable> request = new FakeCommitRequest<>(committable);
-        new BatchFileCommitter(new RecoverableWriters(), metrics, () -> 2_000L)
-                .commit(List.<Committer.CommitRequest<BatchCommittable>>of(request));
-        assertThat(request.outcome()).isEqualTo(FakeCommitRequest.Outcome.RETRY_LATER);
-        assertThat(metrics.destinationFailures.getCount()).isEqualTo(1);
+        assertThat(commit(committable, metrics).outcome()).isEqualTo(FakeCommitRequest.Outcome.RETRY_LATER);
+        assertThat(metrics.transientFailures.getCount()).isEqualTo(1);
         assertThat(metrics.batchesCommitted.getCount()).isZero();
     }
 
     @Test
-    void oneBrokenDestinationDoesNotStopTheOthers() throws Exception {
-        BatchCommittable broken = writeOne(Batches.descriptor(root, 3, 0, 10));
-        BatchCommittable fine = writeOne(Batches.descriptor(root, 4, 0, 10));
-        try (Stream<Path> files = Files.walk(root.resolve("job-3"))) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        FakeCommitRequest<BatchCommittable> brokenRequest = new FakeCommitRequest<>(broken);
-        FakeCommitRequest<BatchCommittable> fineRequest = new FakeCommitRequest<>(fine);
-        new BatchFileCommitter(new RecoverableWriters(), SinkMetrics.committer(), () -> 2_000L)
-                .commit(List.<Committer.CommitRequest<BatchCommittable>>of(brokenRequest, fineRequest));
-        assertThat(brokenRequest.outcome()).isEqualTo(FakeCommitRequest.Outcome.RETRY_LATER);
-        assertThat(fineRequest.outcome()).isEqualTo(FakeCommitRequest.Outcome.COMMITTED);
-        assertThat(Batches.visibleObjects(root)).singleElement().asString().contains("job-4");
+    void aStagedObjectAlreadyDeliveredBeforeAFailoverCountsAsCommitted() throws Exception {
+        BatchCommittable committable = writeOne(Batches.descriptor(root, 3, 0, 10));
+        commit(committable, SinkMetrics.committer());
+        // Delivered (moved to its destination), then the job failed over and the committable came back.
+        Path destination = Path.of(java.net.URI.create(committable.destinationPath()));
+        Files.createDirectories(destination.getParent());
+        Files.move(Batches.local(new org.apache.flink.core.fs.Path(committable.stagedPath())), destination);
+        CommitterMetrics metrics = SinkMetrics.committer();
+        assertThat(commit(committable, metrics).outcome()).isEqualTo(FakeCommitRequest.Outcome.COMMITTED);
+        assertThat(metrics.transientFailures.getCount()).isZero();
     }
 }

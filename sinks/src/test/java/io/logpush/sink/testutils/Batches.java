@@ -2,6 +2,7 @@ package io.logpush.sink.testutils;
 
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.StagingArea;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class Batches {
         for (int r = 0; r < records; r++) {
             bytes += record(job, sequence, r).length();
         }
-        return new BatchDescriptor(job, sequence, root.toUri().toString().replaceAll("/$", "") + "/job-" + job + "/20241114",
+        return new BatchDescriptor(job, 1, sequence, root.toUri().toString().replaceAll("/$", "") + "/job-" + job + "/20241114",
                 T0.plusSeconds(sequence), T0.plusSeconds(sequence + 1), records, bytes);
     }
 
@@ -51,6 +52,16 @@ public final class Batches {
             chunks.add(new BatchChunk(batch, index, end == bytes.length, part));
         }
         return chunks;
+    }
+
+    /** The sink's staging area for tests that write under {@code root}: {@code root/system}. */
+    public static StagingArea staging(Path root) {
+        return StagingArea.at(root.resolve("system").toUri().toString());
+    }
+
+    /** A Flink path on the local file system as a {@link Path}. */
+    public static Path local(org.apache.flink.core.fs.Path path) {
+        return Path.of(path.toUri());
     }
 
     /** Visible objects under {@code root}: regular files whose names do not start with a dot. */

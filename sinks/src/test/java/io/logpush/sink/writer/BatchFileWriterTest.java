@@ -4,6 +4,7 @@ import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.StagingArea;
 import io.logpush.sink.committer.BatchCommittable;
 import io.logpush.sink.committer.BatchCommittableSerializer;
 import io.logpush.sink.committer.BatchFileCommitter;
@@ -23,7 +24,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Writer and committer together on the real local file system: write, prepare, restore, commit. */
+/** Writer and committer together on the real local file system: write to the staging area, prepare, restore, commit. */
 class BatchFileWriterTest {
 
     @TempDir
@@ -32,11 +33,16 @@ class BatchFileWriterTest {
     private WriterMetrics metrics;
 
     private BatchFileWriter writer(Compression compression) {
-        return new BatchFileWriter(compression, new RecoverableWriters(), () -> 1_000L, open -> metrics = SinkMetrics.writer(open));
+        return new BatchFileWriter(compression, staging(), new RecoverableWriters(), () -> 1_000L,
+                open -> metrics = SinkMetrics.writer(open));
     }
 
-    private static BatchFileCommitter committer() {
-        return new BatchFileCommitter(new RecoverableWriters(), SinkMetrics.committer(), () -> 2_000L);
+    private StagingArea staging() {
+        return Batches.staging(root);
+    }
+
+    private BatchFileCommitter committer() {
+        return new BatchFileCommitter(staging(), Compression.GZIP, new RecoverableWriters(), SinkMetrics.committer(), () -> 2_000L);
     }
 
     private static void write(BatchFileWriter writer, List<BatchChunk> chunks) throws Exception {
@@ -45,7 +51,7 @@ class BatchFileWriterTest {
         }
     }
 
-    private static List<FakeCommitRequest<BatchCommittable>> commit(Collection<BatchCommittable> committables) throws Exception {
+    private List<FakeCommitRequest<BatchCommittable>> commit(Collection<BatchCommittable> committables) throws Exception {
         List<FakeCommitRequest<BatchCommittable>> requests = committables.stream().map(FakeCommitRequest::new).toList();
         try (BatchFileCommitter committer = committer()) {
             committer.commit(new ArrayList<Committer.CommitRequest<BatchCommittable>>(requests));
@@ -77,8 +83,11 @@ class BatchFileWriterTest {
         assertThat(commit(committables)).extracting(FakeCommitRequest::outcome).containsOnly(FakeCommitRequest.Outcome.COMMITTED);
         List<Path> visible = Batches.visibleObjects(root);
         assertThat(visible).hasSize(2);
-        Path firstObject = root.resolve("job-7/20241114/20241114T100000Z_20241114T100001Z_" + first.hash() + ".log.gz");
+        Path firstObject = root.resolve("system/staging/7/0-20241114T100000Z_20241114T100001Z_" + first.hash() + ".log.gz");
         assertThat(visible).contains(firstObject);
+        assertThat(committables).first().extracting(BatchCommittable::destinationPath)
+                .isEqualTo(root.toUri().toString().replaceAll("/$", "") + "/job-7/20241114/20241114T100000Z_20241114T100001Z_"
+                        + first.hash() + ".log.gz");
         assertThat(Batches.gunzip(firstObject)).isEqualTo(expectedContent(first));
 
         assertThat(metrics.batchesWritten.getCount()).isEqualTo(2);
@@ -111,7 +120,7 @@ class BatchFileWriterTest {
         }
         writer.close();
         commit(restored);
-        Path object = root.resolve("job-2/20241114/20241114T100005Z_20241114T100006Z_" + batch.hash() + ".log");
+        Path object = root.resolve("system/staging/2/5-20241114T100005Z_20241114T100006Z_" + batch.hash() + ".log");
         assertThat(Batches.visibleObjects(root)).containsExactly(object);
         assertThat(Files.readString(object)).isEqualTo(expectedContent(batch));
     }

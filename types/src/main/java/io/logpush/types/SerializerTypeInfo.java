@@ -1,4 +1,4 @@
-package io.logpush.config.typeinfo;
+package io.logpush.types;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,4 +1,4 @@
-package io.logpush.config.typeinfo;
+package io.logpush.types;
 
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;

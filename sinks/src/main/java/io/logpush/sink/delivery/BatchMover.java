@@ -1,0 +1,141 @@
+package io.logpush.sink.delivery;
+
+import io.logpush.sink.Compression;
+import io.logpush.sink.RecoverableWriters;
+import io.logpush.sink.StagingArea;
+import io.logpush.sink.committer.BatchCommittable;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.fs.RecoverableFsDataOutputStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Moves a committed batch object out of the staging area: to its destination, or to the
+ * dead-letter location. Both moves are atomic (a reader never sees part of an object) and
+ * idempotent (a move repeated after a failover finds its work done).
+ *
+ * <p>A local destination on the staging area's file system gets a rename; any other destination
+ * gets a copy through its file system's recoverable writer (on S3 a multipart upload, visible only
+ * once completed), then the staged object is deleted.
+ */
+final class BatchMover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchMover.class);
+
+    /** Where a batch ended up. */
+    enum Outcome {
+        DELIVERED,
+        /** Found in the dead-letter location: moved there before a failover. */
+        DEAD_LETTERED,
+        /** No longer staged, so moved before a failover (and maybe since removed by the customer). */
+        ALREADY_MOVED
+    }
+
+    private final StagingArea staging;
+    private final Compression compression;
+    private final RecoverableWriters writers = new RecoverableWriters();
+
+    BatchMover(StagingArea staging, Compression compression) {
+        this.staging = staging;
+        this.compression = compression;
+    }
+
+    /**
+     * Delivers a staged batch to its destination.
+     *
+     * @throws DestinationException if the destination fails: the batch stays staged
+     * @throws IOException if the staging area fails, which is the pipeline's problem
+     */
+    Outcome deliver(BatchCommittable batch) throws DestinationException, IOException {
+        Path staged = new Path(batch.stagedPath());
+        FileSystem stagingFs = staged.getFileSystem();
+        if (!stagingFs.exists(staged)) {
+            return movedBeforeFailover(batch);
+        }
+        Path destination = new Path(batch.destinationPath());
+        try {
+            if (!renameLocally(staged, destination)) {
+                copy(stagingFs, staged, destination);
+                stagingFs.delete(staged, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new DestinationException(batch.destinationPath(), e);
+        }
+        return Outcome.DELIVERED;
+    }
+
+    /** Moves a staged batch to the dead-letter location, in the staging area's file system. */
+    void deadLetter(BatchCommittable batch) throws IOException {
+        Path staged = new Path(batch.stagedPath());
+        Path deadLetter = staging.deadLetterPath(batch.batch(), compression);
+        FileSystem fs = staged.getFileSystem();
+        if (!fs.exists(staged)) {
+            movedBeforeFailover(batch);
+            return;
+        }
+        fs.mkdirs(deadLetter.getParent());
+        if (!fs.rename(staged, deadLetter)) {
+            throw new IOException("could not move " + staged + " to " + deadLetter);
+        }
+    }
+
+    /**
+     * A committed object leaves the staging area only by one of our moves, so one that is gone was
+     * moved before a failover. Its destination may have removed it since (customers consume and
+     * delete), which is why a miss there is only logged.
+     */
+    private Outcome movedBeforeFailover(BatchCommittable batch) throws IOException {
+        Path deadLetter = staging.deadLetterPath(batch.batch(), compression);
+        if (deadLetter.getFileSystem().exists(deadLetter)) {
+            return Outcome.DEAD_LETTERED;
+        }
+        if (!existsQuietly(new Path(batch.destinationPath()))) {
+            LOG.warn("{} is no longer staged ({}) and not at its destination: delivered before a failover and removed since",
+                    batch.batch(), batch.stagedPath());
+        }
+        return Outcome.ALREADY_MOVED;
+    }
+
+    private static boolean existsQuietly(Path path) {
+        try {
+            return path.getFileSystem().exists(path);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Renames within one local file system; false if either side is not local or they are different disks. */
+    private static boolean renameLocally(Path staged, Path destination) throws IOException {
+        if (!"file".equals(staged.toUri().getScheme()) || !"file".equals(destination.toUri().getScheme())) {
+            return false;
+        }
+        java.nio.file.Path from = java.nio.file.Path.of(staged.toUri());
+        java.nio.file.Path to = java.nio.file.Path.of(destination.toUri());
+        Files.createDirectories(to.getParent());
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            return false;
+        }
+    }
+
+    private void copy(FileSystem stagingFs, Path staged, Path destination) throws IOException {
+        RecoverableFsDataOutputStream out = writers.forPath(destination).open(destination);
+        try (FSDataInputStream in = stagingFs.open(staged)) {
+            in.transferTo(out);
+            out.closeForCommit().commit();
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+}

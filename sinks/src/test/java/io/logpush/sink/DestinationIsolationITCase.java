@@ -1,0 +1,249 @@
+package io.logpush.sink;
+
+import io.logpush.sink.delivery.DeliveryPolicy;
+import io.logpush.sink.delivery.JobHealth;
+import io.logpush.sink.testutils.BatchSpec;
+import io.logpush.sink.testutils.Batches;
+import io.logpush.sink.testutils.S3ProxyServer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One broken destination never stalls the others: of four jobs, one S3 bucket disappears and one
+ * local directory becomes unwritable while batches flow. The two healthy jobs keep delivering, the
+ * Flink job never restarts (its restart strategy is "none", so a failure would end the test), the
+ * broken jobs report {@code degraded}, and after the repair their parked batches arrive exactly
+ * once and in order.
+ */
+class DestinationIsolationITCase {
+
+    private static final int JOBS = 4;
+    private static final int BATCHES = 800;
+    private static final long S3_BROKEN = 1;
+    private static final long LOCAL_BROKEN = 2;
+    private static final long S3_HEALTHY = 3;
+    private static final long LOCAL_HEALTHY = 4;
+
+    /** What the sink published; static because the MiniCluster runs in this JVM. */
+    static final Queue<JobHealth> HEALTH = new ConcurrentLinkedQueue<>();
+
+    @RegisterExtension
+    @Order(1)
+    static final S3ProxyServer S3 = new S3ProxyServer();
+
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension MINI_CLUSTER = BatchFileSinkITCaseBase.miniCluster(S3::flinkConfiguration);
+
+    @TempDir
+    static Path checkpoints;
+
+    @TempDir
+    static Path system;
+
+    @TempDir
+    static Path local;
+
+    @BeforeAll
+    static void configureS3() {
+        S3.createBucket("bucket-" + S3_BROKEN);
+        S3.createBucket("bucket-" + S3_HEALTHY);
+        FileSystem.initialize(S3.flinkConfiguration(), null);
+    }
+
+    private static String root(long job) {
+        return job == S3_BROKEN || job == S3_HEALTHY ? "s3://bucket-" + job + "/logs"
+                : local.toUri().toString().replaceAll("/$", "") + "/customer-" + job;
+    }
+
+    private static Map<String, String> objects(long job) throws Exception {
+        if (job == S3_BROKEN || job == S3_HEALTHY) {
+            return S3BatchFileSinkITCase.listObjects(root(job));
+        }
+        Map<String, String> objects = new HashMap<>();
+        Path dir = local.resolve("customer-" + job);
+        if (Files.isDirectory(dir)) {
+            for (Path file : Batches.visibleObjects(dir)) {
+                objects.put(file.toString(), Batches.gunzip(file));
+            }
+        }
+        return objects;
+    }
+
+    private static int count(long job) throws Exception {
+        return objects(job).size();
+    }
+
+    private static JobHealth latest(long job) {
+        JobHealth latest = null;
+        for (JobHealth h : HEALTH) {
+            if (h.jobId() == job) {
+                latest = h;
+            }
+        }
+        return latest;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean unchecked(CheckedBoolean condition) {
+        try {
+            return condition.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface CheckedBoolean {
+        boolean get() throws Exception;
+    }
+
+    @Test
+    void aBrokenBucketAndABrokenDirectoryHoldUpNobodyAndLoseNothing() throws Exception {
+        HEALTH.clear();
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "200 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        Map<Long, String> roots = new HashMap<>();
+        for (long job = 1; job <= JOBS; job++) {
+            roots.put(job, root(job));
+        }
+        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, JOBS), BATCHES,
+                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
+                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
+                .sinkTo(BatchFileSink.builder().staging(system.toUri().toString())
+                        .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)))
+                        .health(new HealthCollector()).build())
+                .uid("batch-file-sink");
+        JobClient job = env.executeAsync("destination isolation");
+
+        await("every job's first objects", () -> unchecked(() -> {
+            for (long j = 1; j <= JOBS; j++) {
+                if (count(j) < 5) {
+                    return false;
+                }
+            }
+            return true;
+        }));
+        // Break: the bucket disappears (its directory on the server's disk moves away), the directory becomes a file.
+        Path bucket = S3.dataDir().resolve("bucket-" + S3_BROKEN);
+        Files.move(bucket, S3.dataDir().resolve("bucket-away"));
+        Path customerDir = local.resolve("customer-" + LOCAL_BROKEN);
+        Files.move(customerDir, local.resolve("customer-away"));
+        Files.writeString(customerDir, "not a directory");
+        int s3HealthyBefore = count(S3_HEALTHY);
+        int localHealthyBefore = count(LOCAL_HEALTHY);
+
+        await("both broken jobs degraded with parked batches, the healthy ones delivering", () -> unchecked(() -> {
+            JobHealth s3 = latest(S3_BROKEN);
+            JobHealth dir = latest(LOCAL_BROKEN);
+            return s3 != null && dir != null && s3.state() == JobHealth.State.DEGRADED && dir.state() == JobHealth.State.DEGRADED
+                    && s3.parkedBatches() >= 10 && dir.parkedBatches() >= 10
+                    && count(S3_HEALTHY) >= s3HealthyBefore + 10 && count(LOCAL_HEALTHY) >= localHealthyBefore + 10;
+        }));
+        int s3HealthyDuring = count(S3_HEALTHY) - s3HealthyBefore;
+        int localHealthyDuring = count(LOCAL_HEALTHY) - localHealthyBefore;
+        JobHealth s3Degraded = latest(S3_BROKEN);
+        JobHealth dirDegraded = latest(LOCAL_BROKEN);
+        assertThat(s3HealthyDuring).as("the healthy S3 job kept delivering").isGreaterThanOrEqualTo(10);
+        assertThat(localHealthyDuring).as("the healthy local job kept delivering").isGreaterThanOrEqualTo(10);
+        assertThat(s3Degraded.errorMessage()).contains("s3://bucket-" + S3_BROKEN + "/logs/job-" + S3_BROKEN);
+        assertThat(dirDegraded.errorMessage()).contains("Not a directory");
+
+        // Repair.
+        Files.delete(customerDir);
+        Files.move(local.resolve("customer-away"), customerDir);
+        Files.move(S3.dataDir().resolve("bucket-away"), bucket);
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        Map<String, String> all = new HashMap<>();
+        for (long j = 1; j <= JOBS; j++) {
+            all.putAll(objects(j));
+        }
+        BatchFileSinkITCaseBase.assertExactlyOnce(all, JOBS, BATCHES);
+        assertThat(Batches.visibleObjects(system)).as("nothing left in the staging area").isEmpty();
+        for (long j = 1; j <= JOBS; j++) {
+            List<JobHealth> history = new ArrayList<>();
+            for (JobHealth h : HEALTH) {
+                if (h.jobId() == j) {
+                    history.add(h);
+                }
+            }
+            for (int i = 1; i < history.size(); i++) {
+                assertThat(history.get(i).lastComplete()).as("job %d delivers in order", j)
+                        .isAfterOrEqualTo(history.get(i - 1).lastComplete() == null ? history.get(i).lastComplete()
+                                : history.get(i - 1).lastComplete());
+            }
+            JobHealth last = history.get(history.size() - 1);
+            assertThat(last.state()).isEqualTo(JobHealth.State.ACTIVE);
+            assertThat(last.parkedBatches()).isZero();
+            assertThat(last.deliveredBatches()).isEqualTo(BATCHES / JOBS);
+        }
+        System.out.printf("REPORT destination isolation: %d batches of %d jobs; while a bucket and a directory were broken "
+                        + "(%d and %d batches parked) the healthy jobs delivered %d and %d; after repair every record once, "
+                        + "in order, no restart%n", BATCHES, JOBS, s3Degraded.parkedBatches(), dirDegraded.parkedBatches(),
+                s3HealthyDuring, localHealthyDuring);
+    }
+
+    /** Collects the health records into {@link #HEALTH}. */
+    static final class HealthCollector implements Sink<JobHealth> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SinkWriter<JobHealth> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(JobHealth element, Context ctx) {
+                    HEALTH.add(element);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}
