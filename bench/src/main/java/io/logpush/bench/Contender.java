@@ -44,7 +44,8 @@ enum Contender {
                             : LogpushKafka.events(setup.kafka(), setup.topics().events(), name),
                     setup.bounded() ? LogpushKafka.configsToEnd(setup.kafka(), setup.topics().config(), name)
                             : LogpushKafka.configs(setup.kafka(), setup.topics().config(), name),
-                    BatchFileSink.builder().build(),
+                    BatchFileSink.builder().staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging")
+                            .toUri().toString()).build(),
                     LogpushKafka.deadLetters(setup.kafka(), setup.topics().deadLetters(), name),
                     LogpushKafka.configStatus(setup.kafka(), setup.topics().status()), settings);
         }

@@ -189,6 +189,7 @@ class StandaloneClusterITCase {
 
     private static List<String> jobArgs() {
         return List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--checkpoint-interval", "2",
+                "--staging-dir", "s3://logpush-checkpoints/staging",
                 "--min-upload-records", "1", "--min-upload-interval-seconds", "1");
     }
 

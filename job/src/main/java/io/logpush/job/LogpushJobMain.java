@@ -6,9 +6,11 @@ import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.delivery.DeliveryPolicy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -53,6 +55,24 @@ public final class LogpushJobMain implements Callable<Integer> {
     @Option(names = "--dlq-topic", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
     String dlqTopic = ConfigTopics.DLQ;
 
+    @Option(names = "--health-topic", description = "Job health topic, compacted (default: ${DEFAULT-VALUE}).")
+    String healthTopic = ConfigTopics.HEALTH;
+
+    @Option(names = "--staging-dir", paramLabel = "URI",
+            description = "System-owned storage where batches are staged before delivery, parked while their destination "
+                    + "fails, and dead-lettered after the retention; as durable as the checkpoints "
+                    + "(required on a cluster; with --local, a folder under the temp dir).")
+    String stagingDir;
+
+    @Option(names = "--delivery-retention", paramLabel = "DURATION",
+            description = "How long a failing job's batches stay parked before the job is disabled and they are "
+                    + "dead-lettered, e.g. 24h, 30m (default: ${DEFAULT-VALUE}).")
+    String deliveryRetention = "24h";
+
+    @Option(names = "--delivery-backoff", paramLabel = "DURATION",
+            description = "First retry delay for a failing destination, doubled up to 5 minutes (default: ${DEFAULT-VALUE}).")
+    String deliveryBackoff = "5s";
+
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
     String groupId = "logpush";
 
@@ -95,6 +115,13 @@ public final class LogpushJobMain implements Callable<Integer> {
         if (checkpointDir != null) {
             conf.setString("execution.checkpointing.dir", checkpointDir);
         }
+        if (stagingDir == null && local) {
+            stagingDir = Path.of(System.getProperty("java.io.tmpdir"), "logpush", "staging").toUri().toString();
+        }
+        if (stagingDir == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--staging-dir is required on a cluster: durable storage such as s3://logpush-system/staging");
+        }
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("restart-strategy.type", "exponential-delay");
         StreamExecutionEnvironment env;
@@ -117,13 +144,21 @@ public final class LogpushJobMain implements Callable<Integer> {
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
                 .withPolicy(policy.policy());
         LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
-                BatchFileSink.builder().build(), LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
+                BatchFileSink.builder().staging(stagingDir).delivery(deliveryPolicy())
+                        .health(LogpushKafka.health(kafka, healthTopic)).build(),
+                LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
                 LogpushKafka.configStatus(kafka, statusTopic), settings);
         if (local) {
             System.out.println("Logpush is running: web UI on http://localhost:" + webUiPort + ", checkpoints in " + checkpointDir);
         }
         env.execute("Logpush");
         return 0;
+    }
+
+    private DeliveryPolicy deliveryPolicy() {
+        Duration backoff = TimeUtils.parseDuration(deliveryBackoff);
+        return new DeliveryPolicy(backoff, Duration.ofMinutes(5).compareTo(backoff) < 0 ? backoff : Duration.ofMinutes(5),
+                TimeUtils.parseDuration(deliveryRetention));
     }
 
     /** The newest complete checkpoint ({@code chk-N/_metadata}) under a local checkpoint directory. */

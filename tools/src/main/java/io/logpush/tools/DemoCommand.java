@@ -172,7 +172,9 @@ public final class DemoCommand implements Callable<Integer> {
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, ConfigTopics.CONFIG, Duration.ofMinutes(1)))
                 .withPolicy(policy);
         LogpushPipeline.build(env, LogpushKafka.events(kafka, ConfigTopics.EVENTS, "logpush-demo"),
-                LogpushKafka.configs(kafka, ConfigTopics.CONFIG, "logpush-demo"), BatchFileSink.builder().build(),
+                LogpushKafka.configs(kafka, ConfigTopics.CONFIG, "logpush-demo"),
+                BatchFileSink.builder().staging(root.resolve("staging").toUri().toString())
+                        .health(LogpushKafka.health(kafka, ConfigTopics.HEALTH)).build(),
                 LogpushKafka.deadLetters(kafka, ConfigTopics.DLQ, "logpush-demo"),
                 LogpushKafka.configStatus(kafka, ConfigTopics.STATUS), settings);
         return env.executeAsync("Logpush demo");

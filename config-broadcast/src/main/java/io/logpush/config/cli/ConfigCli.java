@@ -68,6 +68,9 @@ public final class ConfigCli {
         @Option(names = "--status-topic", paramLabel = "TOPIC", description = "Config status topic (default: ${DEFAULT-VALUE}).")
         String statusTopic = ConfigTopics.STATUS;
 
+        @Option(names = "--health-topic", paramLabel = "TOPIC", description = "Job health topic (default: ${DEFAULT-VALUE}).")
+        String healthTopic = ConfigTopics.HEALTH;
+
         Properties clientProperties() {
             Properties props = new Properties();
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -168,7 +171,7 @@ public final class ConfigCli {
                 return 1;
             }
             try (Admin admin = Admin.create(kafka.clientProperties())) {
-                for (String topic : List.of(kafka.configTopic, kafka.statusTopic)) {
+                for (String topic : List.of(kafka.configTopic, kafka.statusTopic, kafka.healthTopic)) {
                     if (ConfigTopics.createCompactedIfMissing(admin, topic, replicationFactor)) {
                         out().println("created compacted topic " + topic);
                     }
@@ -206,7 +209,7 @@ public final class ConfigCli {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the jobs on the config topic with the pipeline's status for each.")
+            description = "List the jobs on the config topic with the pipeline's status and each job's delivery health.")
     static final class ListJobs extends Subcommand {
         @Mixin
         KafkaOptions kafka = new KafkaOptions();
@@ -224,9 +227,16 @@ public final class ConfigCli {
                     statuses.put(key, ConfigStatusCodec.decode(record.key(), record.value()));
                 }
             });
+            Map<String, JobHealthView> health = new LinkedHashMap<>();
+            TopicSnapshot.latestByKey(props, kafka.healthTopic).forEach((key, record) -> {
+                if (record.value() != null) {
+                    health.put(key, JobHealthView.parse(record.value()));
+                }
+            });
             JobConfigParser parser = policy.parser();
-            String format = "%-8s %-8s %-40s %-22s %-7s %-10s %s%n";
-            out().printf(format, "ID", "VERSION", "OWNER", "DATASET", "ENABLED", "STATUS", "DESTINATION");
+            String format = "%-8s %-8s %-40s %-22s %-7s %-10s %-9s %-20s %-6s %s%n";
+            out().printf(format, "ID", "VERSION", "OWNER", "DATASET", "ENABLED", "STATUS", "HEALTH", "LAST_COMPLETE", "PARKED",
+                    "DESTINATION");
             int jobs = 0;
             for (ConsumerRecord<byte[], byte[]> record : configs.values()) {
                 String key = new String(record.key(), StandardCharsets.UTF_8);
@@ -238,12 +248,17 @@ public final class ConfigCli {
                         ? job.state().name().toLowerCase(Locale.ROOT) : "-";
                 ParseResult result = parser.parse(record.value());
                 if (result.job().isEmpty()) {
-                    out().printf(format, key, record.offset(), "-", "-", "-", "invalid", result.errors().get(0));
+                    out().printf(format, key, record.offset(), "-", "-", "-", "invalid", "-", "-", "-", result.errors().get(0));
                     continue;
                 }
                 LogpushJob job = result.job().get();
+                JobHealthView h = health.getOrDefault(key, JobHealthView.NONE);
                 out().printf(format, key, record.offset(), job.owner().kind().name().toLowerCase(Locale.ROOT) + ":" + job.owner().id(),
-                        job.dataset().name(), job.enabled(), status, job.destination().conf());
+                        job.dataset().name(), job.enabled(), status, h.state(), h.lastComplete(), h.parked(),
+                        job.destination().conf());
+                if (h.errorMessage() != null) {
+                    out().println("         last_error " + h.lastError() + ": " + h.errorMessage());
+                }
             }
             out().println(jobs + " job(s) on " + kafka.configTopic);
             return 0;

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-/** The pipeline's Kafka topics: default names, and creation of the compacted config topics. */
+/** The pipeline's Kafka topics: default names, and creation of the compacted config and health topics. */
 public final class ConfigTopics {
 
     public static final String CONFIG = "logpush-config";
     public static final String STATUS = "logpush-config-status";
     public static final String EVENTS = "logpush-events";
     public static final String DLQ = "logpush-dlq";
+    /** Compacted, key = job id: each job's delivery health (state, last_complete, last_error, ...). */
+    public static final String HEALTH = "logpush-health";
 
     private ConfigTopics() {}
 

@@ -8,13 +8,17 @@ import io.logpush.config.broadcast.ConfigUpdate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +52,7 @@ class ConfigCliITCase {
     private static String[] withKafka(String topic, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--config-topic", topic,
-                "--status-topic", topic + "-status"));
+                "--status-topic", topic + "-status", "--health-topic", topic + "-health"));
         return all.toArray(String[]::new);
     }
 
@@ -82,8 +86,20 @@ class ConfigCliITCase {
 
             Run list = cli(withKafka(topic, "list", "--min-upload-records", "1"));
             assertThat(list.exitCode()).isZero();
-            assertThat(list.out()).containsPattern("(?m)^1 +0 +zone:zone-1 +http_requests +true +applied +file:///tmp/logpush/1/\\{DATE}$")
+            assertThat(list.out()).containsPattern("(?m)^1 +0 +zone:zone-1 +http_requests +true +applied +- +- +- +file:///tmp/logpush/1/\\{DATE}$")
                     .contains("3 job(s) on " + topic);
+
+            // The pipeline's delivery step publishes health per job; list shows it, errors on their own line.
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topic + "-health", "2".getBytes(StandardCharsets.UTF_8),
+                        ("{\"id\":2,\"state\":\"degraded\",\"last_complete\":\"2024-11-14T10:00:30Z\","
+                                + "\"last_error\":\"2024-11-14T10:01:00Z\",\"error_message\":\"delivery to s3://b/x failed: "
+                                + "AccessDenied\",\"parked_batches\":3}").getBytes(StandardCharsets.UTF_8))).get();
+            }
+            Run withHealth = cli(withKafka(topic, "list", "--min-upload-records", "1"));
+            assertThat(withHealth.out()).containsPattern("(?m)^2 +1 +zone:zone-2 +http_requests +true +applied +degraded "
+                            + "+2024-11-14T10:00:30Z +3 +file:///tmp/logpush/2/\\{DATE}$")
+                    .contains("last_error 2024-11-14T10:01:00Z: delivery to s3://b/x failed: AccessDenied");
 
             // A blank config: every job deleted at once. The guard holds all of it.
             Run delete = cli(withKafka(topic, "delete", "1", "2", "3"));

@@ -4,6 +4,7 @@ import io.logpush.config.broadcast.ConfigTopicRecord;
 import io.logpush.config.broadcast.KeyValueBytes;
 import io.logpush.job.records.DeadLetter;
 import io.logpush.job.records.RawEvent;
+import io.logpush.sink.delivery.JobHealth;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -75,6 +76,15 @@ public final class LogpushKafka {
         return KafkaSink.<KeyValueBytes>builder()
                 .setKafkaProducerConfig(producerConfig(kafka))
                 .setRecordSerializer(new KeyValueSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Job health records; at least once is enough, as they are keyed and compacted. */
+    public static KafkaSink<JobHealth> health(Properties kafka, String topic) {
+        return KafkaSink.<JobHealth>builder()
+                .setKafkaProducerConfig(producerConfig(kafka))
+                .setRecordSerializer(new JobHealthSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

@@ -86,7 +86,9 @@ class DockerComposeITCase {
         assertThat(services.at("/jobmanager/ports/0").asText()).isEqualTo("8081:8081");
         String setup = services.at("/setup/command/0").asText();
         assertThat(setup).contains("--config-topic " + ConfigTopics.CONFIG, "--status-topic " + ConfigTopics.STATUS,
-                "--events-topic " + ConfigTopics.EVENTS, "--dlq-topic " + ConfigTopics.DLQ, "--bootstrap-servers kafka:19092");
+                "--events-topic " + ConfigTopics.EVENTS, "--dlq-topic " + ConfigTopics.DLQ, "--bootstrap-servers kafka:19092",
+                "--health-topic " + ConfigTopics.HEALTH, "--staging-dir s3://logpush-system/staging");
+        assertThat(services.at("/buckets/command/0").asText()).contains("local/logpush-system");
         assertThat(services.at("/generator/command").asText()).contains("--topic " + ConfigTopics.EVENTS, "kafka:19092");
         assertThat(services.at("/topics/command/0").asText()).contains("--topic " + ConfigTopics.EVENTS, "--topic " + ConfigTopics.DLQ);
         assertThat(services.at("/kafka/environment/KAFKA_ADVERTISED_LISTENERS").asText()).contains("INTERNAL://kafka:19092");

@@ -59,6 +59,7 @@ public final class PipelineRun {
         try (Admin admin = kafka.admin()) {
             ConfigTopics.createCompactedIfMissing(admin, configTopic(), (short) 1);
             ConfigTopics.createCompactedIfMissing(admin, statusTopic(), (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, healthTopic(), (short) 1);
         }
     }
 
@@ -76,6 +77,10 @@ public final class PipelineRun {
 
     public String statusTopic() {
         return prefix + ConfigTopics.STATUS;
+    }
+
+    public String healthTopic() {
+        return prefix + ConfigTopics.HEALTH;
     }
 
     /** The destination folder URI for a job, with {@code {DATE}}. */
@@ -123,7 +128,9 @@ public final class PipelineRun {
                 .withPolicy(policy)
                 .withConfigCheckPeriod(Duration.ofSeconds(1));
         LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
-                BatchFileSink.builder().build(), LogpushKafka.deadLetters(props, dlqTopic(), name),
+                BatchFileSink.builder().staging(checkpoints.resolve("staging").toUri().toString())
+                        .health(LogpushKafka.health(props, healthTopic())).build(),
+                LogpushKafka.deadLetters(props, dlqTopic(), name),
                 LogpushKafka.configStatus(props, statusTopic()), settings);
         client = env.executeAsync(name);
         return client;
