@@ -1,5 +1,7 @@
 package io.logpush.config;
 
+import io.logpush.config.ownership.OwnershipSigner;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -7,14 +9,19 @@ import java.util.Objects;
 /**
  * What this deployment allows customer configs to ask for: the batch-limit minimums (Cloudflare's
  * by default; a deployment may lower them for tests and demos through job options, never through
- * the customer's JSON), where file destinations may point, and how many jobs it runs at most.
+ * the customer's JSON), where file destinations may point, how many jobs it runs at most, and
+ * whether a job must prove it owns its destination.
+ *
+ * @param ownershipSigner when set, every job needs an {@code ownership_challenge} this signer issued
+ *     for its owner and destination; null when the deployment does not ask for one
  */
 public record DeploymentPolicy(
         long minUploadBytes,
         long minUploadRecords,
         Duration minUploadInterval,
         List<String> fileRoots,
-        int maxEnabledJobs) implements java.io.Serializable {
+        int maxEnabledJobs,
+        OwnershipSigner ownershipSigner) implements java.io.Serializable {
 
     public static final long MAX_UPLOAD_BYTES = 1_000_000_000L;
     public static final long MAX_UPLOAD_RECORDS = 1_000_000L;
@@ -22,7 +29,7 @@ public record DeploymentPolicy(
 
     /** Cloudflare's minimums, any absolute file path, and at most 100,000 enabled jobs. */
     public static final DeploymentPolicy DEFAULT =
-            new DeploymentPolicy(5_000_000L, 1_000L, Duration.ofSeconds(30), List.of(), 100_000);
+            new DeploymentPolicy(5_000_000L, 1_000L, Duration.ofSeconds(30), List.of(), 100_000, null);
 
     public DeploymentPolicy {
         Objects.requireNonNull(minUploadInterval, "minUploadInterval");
@@ -48,11 +55,11 @@ public record DeploymentPolicy(
     }
 
     public DeploymentPolicy withMinimums(long bytes, long records, Duration interval) {
-        return new DeploymentPolicy(bytes, records, interval, fileRoots, maxEnabledJobs);
+        return new DeploymentPolicy(bytes, records, interval, fileRoots, maxEnabledJobs, ownershipSigner);
     }
 
     public DeploymentPolicy withFileRoots(List<String> roots) {
-        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, roots, maxEnabledJobs);
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, roots, maxEnabledJobs, ownershipSigner);
     }
 
     /**
@@ -60,6 +67,11 @@ public record DeploymentPolicy(
      * instead of overloading every customer (Cloudflare's buffer tier had such a safeguard, unset).
      */
     public DeploymentPolicy withMaxEnabledJobs(int max) {
-        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, fileRoots, max);
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, fileRoots, max, ownershipSigner);
+    }
+
+    /** Every job must carry an ownership challenge issued by {@code signer} (Cloudflare asks this of its destinations). */
+    public DeploymentPolicy withOwnershipChallenges(OwnershipSigner signer) {
+        return new DeploymentPolicy(minUploadBytes, minUploadRecords, minUploadInterval, fileRoots, maxEnabledJobs, signer);
     }
 }

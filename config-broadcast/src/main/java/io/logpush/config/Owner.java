@@ -9,4 +9,9 @@ public record Owner(OwnerKind kind, String id) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(id, "id");
     }
+
+    /** {@code zone:<id>} or {@code account:<id>}: how the CLI and ownership challenges name an owner. */
+    public String qualifiedId() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + id;
+    }
 }

@@ -117,7 +117,7 @@ class JobSurgeITCase {
                     USUAL_JOBS, SURGE_JOBS, CAPACITY, CAPACITY, SURGE_JOBS - CAPACITY, run.delivered(), expected,
                     METRICS.sum(job, "numberOfCompletedCheckpoints") - checkpointsAtSurge, heapBefore, usedHeap());
         }
-        client.cancel().get();
+        run.cancel();
     }
 
     /** Heap in use after a collection (indicative: the broker and the MiniCluster share this JVM). */

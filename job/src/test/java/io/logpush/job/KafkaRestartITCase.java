@@ -83,7 +83,7 @@ class KafkaRestartITCase {
         KAFKA.start();
         produce(run, "after-");
         run.awaitDelivered(n -> n >= 3L * EVENTS_PER_PHASE, "every event after the restart", Duration.ofSeconds(180));
-        client.cancel().get();
+        run.cancel();
 
         Map<String, Set<String>> events = new HashMap<>();
         Map<String, Long> records = new HashMap<>();

@@ -185,7 +185,7 @@ class MassRemovalITCase {
         long remainingExpected = (JOBS - removed) * 3 * PER_JOB_PER_PHASE;
         run.awaitDelivered(n -> n >= removed * 2 * PER_JOB_PER_PHASE + remainingExpected + 4,
                 "the remaining jobs' events", Duration.ofSeconds(120));
-        client.cancel().get();
+        run.cancel();
 
         Map<String, Long> delivered = deliveredPerJob();
         for (int job = 1; job <= JOBS; job++) {

@@ -136,7 +136,7 @@ class PipelineITCase {
             }
         }
         run.awaitDelivered(count -> count >= expected.size(), expected.size() + " deliveries", Duration.ofSeconds(180));
-        client.cancel().get();
+        run.cancel();
 
         Map<String, Long> delivered = new HashMap<>();
         for (Path object : Batches.visibleObjects(output)) {

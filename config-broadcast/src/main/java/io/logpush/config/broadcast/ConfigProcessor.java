@@ -9,6 +9,7 @@ import io.logpush.config.guard.ConfigGuard;
 import io.logpush.config.guard.Decision;
 import io.logpush.config.guard.GuardSettings;
 import io.logpush.config.guard.GuardState;
+import io.logpush.config.ownership.OwnershipSigner;
 import io.logpush.config.topic.ConfigRecord;
 import io.logpush.config.topic.ConfigStatus;
 import io.logpush.config.topic.ConfigStatus.JobStatus;
@@ -119,6 +120,21 @@ public final class ConfigProcessor {
         return guard.activeJobs();
     }
 
+    /** Checked here, not in the parser, because it is judged at the time the config was submitted. */
+    private Optional<ConfigError> ownershipError(LogpushJob job, Instant submittedAt) {
+        OwnershipSigner signer = parser.policy().ownershipSigner();
+        if (signer == null) {
+            return Optional.empty();
+        }
+        if (job.ownershipChallenge().isEmpty()) {
+            return Optional.of(new ConfigError("$.ownership_challenge", "is required by this deployment: run "
+                    + "logpush config challenge --destination '" + job.destination().conf() + "' --owner " + job.owner().qualifiedId()
+                    + " and pass the token it writes to ownership-challenge.txt"));
+        }
+        return signer.check(job.ownershipChallenge().get(), job.owner().qualifiedId(), job.destination().conf(), submittedAt)
+                .map(reason -> new ConfigError("$.ownership_challenge", reason));
+    }
+
     private boolean isFresh(long jobId, long version) {
         Long latest = latestVersion.get(jobId);
         if (latest != null && version <= latest) {
@@ -135,6 +151,7 @@ public final class ConfigProcessor {
         if (result.job().isPresent() && result.job().get().id() != u.jobId()) {
             errors.add(new ConfigError("$.id", "must equal the record key " + u.jobId() + ", was " + result.job().get().id()));
         }
+        result.job().flatMap(job -> ownershipError(job, u.timestamp())).ifPresent(errors::add);
         if (!errors.isEmpty()) {
             LOG.warn("Config of job {} version {} rejected; version {} stays in force: {}", u.jobId(), u.version(),
                     Optional.ofNullable(inForce.get(u.jobId())).map(String::valueOf).orElse("none"), errors);

@@ -253,7 +253,7 @@ public final class ConfigCli {
                 }
                 LogpushJob job = result.job().get();
                 JobHealthView h = health.getOrDefault(key, JobHealthView.NONE);
-                out().printf(format, key, record.offset(), job.owner().kind().name().toLowerCase(Locale.ROOT) + ":" + job.owner().id(),
+                out().printf(format, key, record.offset(), job.owner().qualifiedId(),
                         job.dataset().name(), job.enabled(), status, h.state(), h.lastComplete(), h.parked(),
                         job.destination().conf());
                 if (h.errorMessage() != null) {

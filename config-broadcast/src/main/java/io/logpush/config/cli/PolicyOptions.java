@@ -2,6 +2,7 @@ package io.logpush.config.cli;
 
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -9,7 +10,7 @@ import java.time.Duration;
 /**
  * The deployment's policy as command-line options shared by {@code logpush config} and
  * {@code logpush run}: batch-limit minimums (tests and demos lower them, customer JSON never can)
- * and the capacity in enabled jobs.
+ * the capacity in enabled jobs, and the ownership-challenge key.
  */
 public final class PolicyOptions {
 
@@ -25,9 +26,13 @@ public final class PolicyOptions {
     @Option(names = "--max-enabled-jobs", paramLabel = "N", description = "Enabled jobs this deployment runs at most; more are refused (default: ${DEFAULT-VALUE}).")
     int maxEnabledJobs = DeploymentPolicy.DEFAULT.maxEnabledJobs();
 
+    @Mixin
+    OwnershipKeyOptions ownership = new OwnershipKeyOptions();
+
     public DeploymentPolicy policy() {
         return DeploymentPolicy.DEFAULT.withMinimums(minBytes, minRecords, Duration.ofSeconds(minSeconds))
-                .withMaxEnabledJobs(maxEnabledJobs);
+                .withMaxEnabledJobs(maxEnabledJobs)
+                .withOwnershipChallenges(ownership.signer());
     }
 
     public JobConfigParser parser() {

@@ -2,6 +2,7 @@ package io.logpush.config.broadcast;
 
 import io.logpush.config.JobConfigParser;
 import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.ownership.OwnershipSigner;
 import io.logpush.config.testutils.Jobs;
 import io.logpush.config.topic.ChangeId;
 import io.logpush.config.topic.ConfigRecord;
@@ -10,6 +11,7 @@ import io.logpush.config.topic.ConfigStatus.JobStatus;
 import io.logpush.config.topic.ConfigStatus.State;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +64,44 @@ class ConfigProcessorTest {
         JobStatus status = onlyJobStatus(upsert(2, Jobs.httpJobJson(3, "z", true)));
         assertThat(status.state()).isEqualTo(State.REJECTED);
         assertThat(status.errors()).extracting(Object::toString).containsExactly("$.id: must equal the record key 2, was 3");
+    }
+
+    @Test
+    void aDeploymentThatAsksForOwnershipChallengesAppliesOnlyJobsWithAValidOne() {
+        OwnershipSigner signer = OwnershipSigner.withKey("the deployment's key, 32 bytes or more".getBytes(StandardCharsets.UTF_8));
+        ConfigProcessor strict = new ConfigProcessor(new JobConfigParser(Jobs.TEST_POLICY.withOwnershipChallenges(signer)),
+                GuardSettings.DEFAULT);
+        String destination = "file:///tmp/logpush/1/{DATE}";
+        String valid = signer.issue("zone:z1", destination, T0.plusSeconds(3600));
+        String withToken = withChallenge(Jobs.httpJobJson(1, "z1", true), valid);
+
+        JobStatus missing = onlyJobStatus(strict.process(new ConfigRecord.Upsert(1, 0, T0, Jobs.httpJobJson(1, "z1", true))));
+        assertThat(missing.state()).isEqualTo(State.REJECTED);
+        assertThat(missing.errors()).extracting(Object::toString).singleElement().asString()
+                .startsWith("$.ownership_challenge: is required by this deployment: run logpush config challenge "
+                        + "--destination '" + destination + "' --owner zone:z1");
+
+        assertThat(onlyJobStatus(strict.process(new ConfigRecord.Upsert(1, 1, T0, withToken))).state()).isEqualTo(State.APPLIED);
+
+        // Another zone presenting zone z1's token for the same destination.
+        String stolen = withChallenge(Jobs.httpJobJson(2, "z2", true).replace("/2/", "/1/"), valid);
+        JobStatus refused = onlyJobStatus(strict.process(new ConfigRecord.Upsert(2, 2, T0, stolen)));
+        assertThat(refused.errors()).extracting(Object::toString)
+                .containsExactly("$.ownership_challenge: was issued for owner zone:z1, not zone:z2");
+
+        // Submitted after the token expired.
+        JobStatus late = onlyJobStatus(strict.process(new ConfigRecord.Upsert(1, 3, T0.plusSeconds(7200), withToken)));
+        assertThat(late.state()).isEqualTo(State.REJECTED);
+        assertThat(late.inForceVersion()).as("the accepted version stays").contains(1L);
+
+        // A replay of the topic long after expiry judges each record at its own time: the same outcome.
+        ConfigProcessor replay = new ConfigProcessor(new JobConfigParser(Jobs.TEST_POLICY.withOwnershipChallenges(signer)),
+                GuardSettings.DEFAULT);
+        assertThat(onlyJobStatus(replay.process(new ConfigRecord.Upsert(1, 1, T0, withToken))).state()).isEqualTo(State.APPLIED);
+    }
+
+    private static String withChallenge(String json, String token) {
+        return json.substring(0, json.length() - 1) + ",\"ownership_challenge\":\"" + token + "\"}";
     }
 
     @Test

@@ -136,6 +136,21 @@ public final class PipelineRun {
         return client;
     }
 
+    /**
+     * Cancels the job and waits until it has stopped: its tasks may still be writing (staging
+     * objects, checkpoints) for a moment after the cancel request is acknowledged.
+     */
+    public void cancel() throws Exception {
+        client.cancel().get();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!client.getJobStatus().get().isGloballyTerminalState()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the job did not stop within 60 s of its cancellation");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Records in all visible objects so far. */
     public long delivered() throws Exception {
         long count = 0;
