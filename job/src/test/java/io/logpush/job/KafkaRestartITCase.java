@@ -81,6 +81,7 @@ class KafkaRestartITCase {
         // The wait is the fault itself: the broker stays away this long.
         Thread.sleep(OUTAGE.toMillis());
         KAFKA.start();
+        run.awaitEventsTopicLeaders(Duration.ofSeconds(60));
         produce(run, "after-");
         run.awaitDelivered(n -> n >= 3L * EVENTS_PER_PHASE, "every event after the restart", Duration.ofSeconds(180));
         run.cancel();

@@ -94,6 +94,9 @@ public final class PipelineRun {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // One request in flight: a batch refused right after a broker restart (NOT_LEADER) then cannot leave the
+        // idempotent producer retrying the batches behind it with OUT_OF_ORDER_SEQUENCE_NUMBER until they expire.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new AckedProducer(new KafkaProducer<>(props));
     }
 
@@ -148,6 +151,27 @@ public final class PipelineRun {
                 throw new IllegalStateException("the job did not stop within 60 s of its cancellation");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Waits until every partition of the events topic has a leader again (after a broker restart). */
+    public void awaitEventsTopicLeaders(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = kafka.admin()) {
+            while (true) {
+                try {
+                    var description = admin.describeTopics(List.of(eventsTopic())).allTopicNames().get().get(eventsTopic());
+                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // Not ready yet: the broker is still loading its logs.
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the events topic has no leader for every partition after " + timeout);
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
