@@ -157,8 +157,9 @@ public final class LogpushJobMain implements Callable<Integer> {
 
     private DeliveryPolicy deliveryPolicy() {
         Duration backoff = TimeUtils.parseDuration(deliveryBackoff);
-        return new DeliveryPolicy(backoff, Duration.ofMinutes(5).compareTo(backoff) < 0 ? backoff : Duration.ofMinutes(5),
-                TimeUtils.parseDuration(deliveryRetention));
+        Duration max = DeliveryPolicy.DEFAULT.maxBackoff();
+        return DeliveryPolicy.DEFAULT.withRetention(TimeUtils.parseDuration(deliveryRetention))
+                .withBackoff(backoff, backoff.compareTo(max) > 0 ? backoff : max);
     }
 
     /** The newest complete checkpoint ({@code chk-N/_metadata}) under a local checkpoint directory. */

@@ -3,7 +3,6 @@ package io.logpush.tools;
 import io.logpush.config.cli.Cli;
 import io.logpush.config.cli.OwnershipKeyOptions;
 import io.logpush.config.ownership.OwnershipSigner;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -40,8 +39,8 @@ public final class ChallengeCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "DURATION", description = "How long the token is valid, e.g. 7d, 1h (default: ${DEFAULT-VALUE}).")
     String ttl = "7d";
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    String s3Endpoint;
+    @Mixin
+    S3EndpointOption s3 = new S3EndpointOption();
 
     @Mixin
     OwnershipKeyOptions key = new OwnershipKeyOptions();
@@ -67,12 +66,7 @@ public final class ChallengeCommand implements Callable<Integer> {
         Instant expires = Instant.now().plus(validFor);
         String token = signer.issue(owner, destination, expires);
         Path target = new Path(challengeLocation(destination));
-        Configuration conf = new Configuration();
-        if (s3Endpoint != null) {
-            conf.setString("s3.endpoint", s3Endpoint);
-            conf.setString("s3.path.style.access", "true");
-        }
-        FileSystem.initialize(conf, null);
+        s3.initializeFileSystems();
         FileSystem fs = target.getFileSystem();
         fs.mkdirs(target.getParent());
         try (FSDataOutputStream out = fs.create(target, FileSystem.WriteMode.OVERWRITE)) {

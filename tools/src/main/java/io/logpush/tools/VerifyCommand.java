@@ -1,10 +1,9 @@
 package io.logpush.tools;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.fs.FileSystem;
 import io.logpush.config.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,8 +30,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--max-records", paramLabel = "N", description = "Count objects with more than N records as violations.")
     long maxRecords;
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    String s3Endpoint;
+    @Mixin
+    S3EndpointOption s3 = new S3EndpointOption();
 
     public static void main(String[] args) {
         Cli.run(new VerifyCommand(), args);
@@ -40,12 +39,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration();
-        if (s3Endpoint != null) {
-            conf.setString("s3.endpoint", s3Endpoint);
-            conf.setString("s3.path.style.access", "true");
-        }
-        FileSystem.initialize(conf, null);
+        s3.initializeFileSystems();
         boolean ok = true;
         System.out.printf("%-24s %8s %10s %10s %10s %-14s %s%n", "JOB", "objects", "records", "distinct", "duplicates",
                 "largest object", "owners");

@@ -3,6 +3,7 @@ package io.logpush.sink.committer;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
+import io.logpush.sink.delivery.BatchMover;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.fs.RecoverableWriter;
@@ -28,16 +29,14 @@ public final class BatchFileCommitter implements Committer<BatchCommittable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchFileCommitter.class);
 
-    private final StagingArea staging;
-    private final Compression compression;
+    private final BatchMover mover;
     private final RecoverableWriters writers;
     private final CommitterMetrics metrics;
     private final LongSupplier clock;
 
     public BatchFileCommitter(StagingArea staging, Compression compression, RecoverableWriters writers,
                               CommitterMetrics metrics, LongSupplier clock) {
-        this.staging = staging;
-        this.compression = compression;
+        this.mover = new BatchMover(staging, compression);
         this.writers = writers;
         this.metrics = metrics;
         this.clock = clock;
@@ -55,7 +54,7 @@ public final class BatchFileCommitter implements Committer<BatchCommittable> {
                 metrics.commitLatencyMs.update(Math.max(0, clock.getAsLong() - committable.closedAtMillis()));
                 LOG.debug("Committed {} as {}", committable.batch(), committable.stagedPath());
             } catch (IOException e) {
-                if (movedOn(committable)) {
+                if (leftStaging(committable)) {
                     LOG.info("{} was committed and moved on before a failover", committable.batch());
                     continue;
                 }
@@ -64,6 +63,15 @@ public final class BatchFileCommitter implements Committer<BatchCommittable> {
                         request.getNumberOfRetries() + 1, e.toString());
                 request.retryLater();
             }
+        }
+    }
+
+    /** Whether the object already left the staging area: delivered, or dead-lettered. */
+    private boolean leftStaging(BatchCommittable committable) {
+        try {
+            return mover.whereMoved(committable).isPresent();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -76,25 +84,6 @@ public final class BatchFileCommitter implements Committer<BatchCommittable> {
         if (!staged.getFileSystem().exists(staged)) {
             // Flink's local committer silently does nothing when the hidden file is gone too.
             throw new FileNotFoundException("neither the hidden nor the committed object exists: " + staged);
-        }
-    }
-
-    /** Whether the object already left the staging area: delivered, or dead-lettered. */
-    private boolean movedOn(BatchCommittable committable) {
-        Path destination = new Path(committable.destinationPath());
-        Path deadLetter = staging.deadLetterPath(committable.batch(), compression);
-        try {
-            if (deadLetter.getFileSystem().exists(deadLetter)) {
-                return true;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        try {
-            return destination.getFileSystem().exists(destination);
-        } catch (IOException | RuntimeException e) {
-            // An unreachable destination must not fail the commit; the delivery step deals with it.
-            return false;
         }
     }
 

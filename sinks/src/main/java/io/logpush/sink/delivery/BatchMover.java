@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /**
  * Moves a committed batch object out of the staging area: to its destination, or to the
@@ -26,12 +27,12 @@ import java.nio.file.StandardCopyOption;
  * gets a copy through its file system's recoverable writer (on S3 a multipart upload, visible only
  * once completed), then the staged object is deleted.
  */
-final class BatchMover {
+public final class BatchMover {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchMover.class);
 
     /** Where a batch ended up. */
-    enum Outcome {
+    public enum Outcome {
         DELIVERED,
         /** Found in the dead-letter location: moved there before a failover. */
         DEAD_LETTERED,
@@ -43,7 +44,7 @@ final class BatchMover {
     private final Compression compression;
     private final RecoverableWriters writers = new RecoverableWriters();
 
-    BatchMover(StagingArea staging, Compression compression) {
+    public BatchMover(StagingArea staging, Compression compression) {
         this.staging = staging;
         this.compression = compression;
     }
@@ -93,22 +94,28 @@ final class BatchMover {
      * delete), which is why a miss there is only logged.
      */
     private Outcome movedBeforeFailover(BatchCommittable batch) throws IOException {
-        Path deadLetter = staging.deadLetterPath(batch.batch(), compression);
-        if (deadLetter.getFileSystem().exists(deadLetter)) {
-            return Outcome.DEAD_LETTERED;
-        }
-        if (!existsQuietly(new Path(batch.destinationPath()))) {
+        Optional<Outcome> where = whereMoved(batch);
+        if (where.isEmpty()) {
             LOG.warn("{} is no longer staged ({}) and not at its destination: delivered before a failover and removed since",
                     batch.batch(), batch.stagedPath());
         }
-        return Outcome.ALREADY_MOVED;
+        return where.filter(o -> o == Outcome.DEAD_LETTERED).orElse(Outcome.ALREADY_MOVED);
     }
 
-    private static boolean existsQuietly(Path path) {
+    /**
+     * Where a batch that left the staging area is now: the dead-letter location, or its destination
+     * (an unreachable destination counts as not found); empty if neither holds it.
+     */
+    public Optional<Outcome> whereMoved(BatchCommittable batch) throws IOException {
+        Path deadLetter = staging.deadLetterPath(batch.batch(), compression);
+        if (deadLetter.getFileSystem().exists(deadLetter)) {
+            return Optional.of(Outcome.DEAD_LETTERED);
+        }
+        Path destination = new Path(batch.destinationPath());
         try {
-            return path.getFileSystem().exists(path);
+            return destination.getFileSystem().exists(destination) ? Optional.of(Outcome.DELIVERED) : Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
