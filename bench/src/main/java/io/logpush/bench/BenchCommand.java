@@ -128,9 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
                         profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".jfr"), 25));
                     }
                     runs.add(run);
-                    System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores  heap after GC %,5d MiB"
+                    System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores  live heap %,5d MiB"
                                     + "  delivered %,d of %,d  (%.1f s)%n", contender.label(), run.eventsPerSecond(),
-                            run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.heapAfterGcMaxMiB(),
+                            run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.liveHeapMaxMiB(),
                             run.delivered(), run.expectedDelivered(), run.seconds());
                 }
                 try (Admin admin = Admin.create(kafka.clientProperties())) {

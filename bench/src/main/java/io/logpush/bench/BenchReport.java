@@ -34,7 +34,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
                         + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")
                 .append("| workload | jobs | contender | events/s | steady events/s | × ceiling | × naive | startup s | seconds | cores"
-                        + " | events/s/core | delivered / expected | objects | output MiB | heap after GC max MiB | state max MiB"
+                        + " | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
                         + " | checkpoints | ckpt p50 / max ms |\n")
                 .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult run : runs) {
@@ -44,7 +44,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                     ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
                     run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
-                    run.objects(), run.outputBytes() / 1048576.0, run.heapAfterGcMaxMiB(), run.stateBytesMax() / 1048576.0,
+                    run.objects(), run.outputBytes() / 1048576.0, run.liveHeapMaxMiB(), run.stateBytesMax() / 1048576.0,
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
         }
         if (!latencies.isEmpty()) {

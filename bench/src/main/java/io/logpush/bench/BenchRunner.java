@@ -104,7 +104,7 @@ final class BenchRunner {
         return new RunResult(setup.workload().name(), contender.label(), setup.workload().jobs(), events,
                 contender == Contender.CEILING ? 0 : expected, output.records(), output.objects(), output.bytes(),
                 seconds, startup, rate, events / (seconds - startup), sampler.coresUsed(), rate / Math.max(sampler.coresUsed(), 0.01),
-                sampler.heapAfterGcMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
+                sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),
                 completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum());
     }

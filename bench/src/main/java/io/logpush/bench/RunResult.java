@@ -20,7 +20,7 @@ record RunResult(
         double steadyEventsPerSecond,
         double coresUsed,
         double eventsPerSecondPerCore,
-        long heapAfterGcMaxMiB,
+        long liveHeapMaxMiB,
         long stateBytesMax,
         long checkpoints,
         long checkpointP50Millis,

@@ -2,7 +2,9 @@ package io.logpush.config.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -21,6 +23,16 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
      */
     boolean test(JsonNode event);
 
+    /** The top-level event fields the filter reads (so a parser may skip the others). */
+    default Set<String> fields() {
+        Set<String> fields = new HashSet<>();
+        collectFields(fields);
+        return fields;
+    }
+
+    /** Adds the fields this filter reads to {@code fields}. */
+    void collectFields(Set<String> fields);
+
     /** Passes when every part passes ({@code "and"}). */
     record All(List<EventFilter> parts) implements EventFilter {
         public All {
@@ -35,6 +47,11 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
                 }
             }
             return true;
+        }
+
+        @Override
+        public void collectFields(Set<String> fields) {
+            parts.forEach(part -> part.collectFields(fields));
         }
     }
 
@@ -53,6 +70,11 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
             }
             return false;
         }
+
+        @Override
+        public void collectFields(Set<String> fields) {
+            parts.forEach(part -> part.collectFields(fields));
+        }
     }
 
     /**
@@ -66,6 +88,11 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
             boolean matches = value != null && !value.isNull() && positive.test(value);
             return operator.negated() != matches;
         }
+
+        @Override
+        public void collectFields(Set<String> fields) {
+            fields.add(field);
+        }
     }
 
     /** The always-true filter. */
@@ -74,5 +101,8 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
         public boolean test(JsonNode event) {
             return true;
         }
+
+        @Override
+        public void collectFields(Set<String> fields) {}
     }
 }

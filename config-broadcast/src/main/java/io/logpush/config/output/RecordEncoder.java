@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Encodes one event as one record of a job's batch, following its {@link OutputOptions}: field
@@ -28,6 +30,17 @@ public final class RecordEncoder {
         this.options = options;
         this.dataset = dataset;
         this.csv = options.outputType() == OutputType.CSV;
+    }
+
+    /**
+     * The top-level event fields the records are made of, or empty when every field the event has
+     * is written (no {@code field_names} and no template).
+     */
+    public Optional<Set<String>> fields() {
+        if (options.recordTemplate().isPresent()) {
+            return Optional.of(Set.copyOf(options.recordTemplate().get().fieldNames()));
+        }
+        return options.fieldNames().isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(options.fieldNames()));
     }
 
     /**

@@ -103,4 +103,13 @@ class EventFilterTest {
                 .isInstanceOf(EventFieldException.class)
                 .hasMessage("EdgeResponseStatus: expected an integer, was string");
     }
+
+    @Test
+    void aFilterNamesTheFieldsItReads() throws Exception {
+        EventFilter filter = compile("{\"where\":{\"and\":[{\"key\":\"ClientCountry\",\"operator\":\"eq\",\"value\":\"us\"},"
+                + "{\"or\":[{\"key\":\"EdgeResponseStatus\",\"operator\":\"lt\",\"value\":400},"
+                + "{\"key\":\"ClientCountry\",\"operator\":\"eq\",\"value\":\"de\"}]}]}}");
+        assertThat(filter.fields()).containsExactlyInAnyOrder("ClientCountry", "EdgeResponseStatus");
+        assertThat(EventFilter.MATCH_ALL.fields()).isEmpty();
+    }
 }

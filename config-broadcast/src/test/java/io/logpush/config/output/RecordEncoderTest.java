@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,10 +22,20 @@ class RecordEncoderTest {
             + "\"SecurityActions\":[\"log\"],\"NotAField\":1}";
 
     private static String encode(String outputOptions, String event) throws Exception {
+        return new String(encoder(outputOptions).encode(JSON.readTree(event)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anEncoderNamesTheFieldsItWritesOrNoneWhenItWritesEvery() {
+        assertThat(encoder("{\"field_names\":[\"RayID\",\"ClientIP\"]}").fields()).contains(Set.of("RayID", "ClientIP"));
+        assertThat(encoder("{\"record_template\":\"{{ .RayID }} {{ \\\"x\\\" }}\"}").fields()).contains(Set.of("RayID"));
+        assertThat(encoder("{}").fields()).isEmpty();
+    }
+
+    private static RecordEncoder encoder(String outputOptions) {
         LogpushJob job = Jobs.parse("{\"id\":1,\"zone_id\":\"z\",\"dataset\":\"http_requests\","
                 + "\"destination_conf\":\"file:///l\",\"output_options\":" + outputOptions + "}");
-        JsonNode node = JSON.readTree(event);
-        return new String(new RecordEncoder(job.outputOptions(), job.dataset()).encode(node), StandardCharsets.UTF_8);
+        return new RecordEncoder(job.outputOptions(), job.dataset());
     }
 
     @Test

@@ -1,11 +1,6 @@
 package io.logpush.job.functions;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.logpush.config.Dataset;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
@@ -34,13 +29,16 @@ import org.apache.flink.util.OutputTag;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Routes each event to the enabled jobs that want it and encodes it for each: owner + dataset
  * pick the jobs (from the record key and a header, without parsing the event); only then is the
- * event parsed, filtered, sampled and encoded per job. Events of owners without an enabled job are
+ * event parsed (keeping only the fields those jobs read), filtered, sampled and encoded per job. Events of owners without an enabled job are
  * counted and dropped unparsed: the hot path at Cloudflare's scale, and there is no fail-open.
  *
  * <p>On a fresh start the router loads the configs in force through its {@link ConfigBootstrap}
@@ -65,13 +63,33 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
 
     private transient JobTable table;
     /** owner -> dataset -> the routes of its enabled jobs. */
-    private transient Map<String, Map<String, List<Route>>> index;
-    private transient ObjectMapper json;
+    private transient Map<String, Map<String, Routes>> index;
+    private transient EventParser parser;
     /** Package-visible for tests. */
     transient Counters counters;
 
     /** One enabled job as the router uses it. */
     private record Route(LogpushJob job, RecordEncoder encoder) {}
+
+    /**
+     * The enabled jobs of one owner and dataset, and the fields they read together.
+     *
+     * @param fields the top-level fields the jobs' filters and records read; null when some job writes every field
+     */
+    private record Routes(List<Route> routes, Set<String> fields) {
+        static Routes of(List<Route> routes) {
+            Set<String> fields = new HashSet<>();
+            for (Route route : routes) {
+                Optional<Set<String>> written = route.encoder().fields();
+                if (written.isEmpty()) {
+                    return new Routes(List.copyOf(routes), null);
+                }
+                fields.addAll(written.get());
+                fields.addAll(route.job().filter().fields());
+            }
+            return new Routes(List.copyOf(routes), Set.copyOf(fields));
+        }
+    }
 
     /** The router's counters (web UI: the router operator's metrics). */
     static final class Counters {
@@ -128,13 +146,9 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
 
     @Override
     public void open(OpenContext openContext) {
-        json = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
-        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        parser = new EventParser(64);
         counters = new Counters(getRuntimeContext().getMetricGroup());
-        getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> index.values().stream().mapToInt(m -> m.values().stream().mapToInt(List::size).sum()).sum());
+        getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> index.values().stream().mapToInt(m -> m.values().stream().mapToInt(r -> r.routes().size()).sum()).sum());
     }
 
     @Override
@@ -153,8 +167,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
                     : "missing header 'dataset'", 0);
             return;
         }
-        Map<String, List<Route>> byDataset = index.get(event.owner());
-        List<Route> routes = byDataset == null ? null : byDataset.get(event.dataset());
+        Map<String, Routes> byDataset = index.get(event.owner());
+        Routes routes = byDataset == null ? null : byDataset.get(event.dataset());
         if (routes == null) {
             if (Dataset.byName(event.dataset()).isEmpty()) {
                 deadLetter(ctx, event, "unknown dataset '" + abbreviate(event.dataset()) + "'", 0);
@@ -170,17 +184,17 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         }
         JsonNode node;
         try {
-            node = json.readTree(event.value());
+            node = parser.parse(event.value(), routes.fields());
         } catch (IOException e) {
             deadLetter(ctx, event, "not valid JSON: " + abbreviate(String.valueOf(e.getMessage()).split("\n")[0]), 0);
             return;
         }
-        if (node == null || !node.isObject()) {
+        if (node == null) {
             deadLetter(ctx, event, "not a JSON object", 0);
             return;
         }
         counters.eventsRouted.inc();
-        for (Route route : routes) {
+        for (Route route : routes.routes()) {
             LogpushJob job = route.job();
             try {
                 if (!job.filter().test(node)) {
@@ -207,21 +221,29 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         if (!job.enabled()) {
             return;
         }
-        index.computeIfAbsent(job.owner().id(), o -> new HashMap<>())
-                .computeIfAbsent(job.dataset().name(), d -> new ArrayList<>())
-                .add(new Route(job, new RecordEncoder(job.outputOptions(), job.dataset())));
+        Map<String, Routes> byDataset = index.computeIfAbsent(job.owner().id(), o -> new HashMap<>());
+        List<Route> routes = new ArrayList<>();
+        Routes before = byDataset.get(job.dataset().name());
+        if (before != null) {
+            routes.addAll(before.routes());
+        }
+        routes.add(new Route(job, new RecordEncoder(job.outputOptions(), job.dataset())));
+        byDataset.put(job.dataset().name(), Routes.of(routes));
     }
 
     private void removeRoute(LogpushJob job) {
-        Map<String, List<Route>> byDataset = index.get(job.owner().id());
+        Map<String, Routes> byDataset = index.get(job.owner().id());
         if (byDataset == null) {
             return;
         }
-        List<Route> routes = byDataset.get(job.dataset().name());
-        if (routes != null) {
+        Routes before = byDataset.get(job.dataset().name());
+        if (before != null) {
+            List<Route> routes = new ArrayList<>(before.routes());
             routes.removeIf(r -> r.job().id() == job.id());
             if (routes.isEmpty()) {
                 byDataset.remove(job.dataset().name());
+            } else {
+                byDataset.put(job.dataset().name(), Routes.of(routes));
             }
         }
         if (byDataset.isEmpty()) {

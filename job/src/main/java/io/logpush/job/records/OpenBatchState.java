@@ -10,11 +10,18 @@ package io.logpush.job.records;
  * @param openedAt processing time of the first record (epoch ms): the interval limit counts from here
  * @param timer the one processing-time timer this batch has registered
  * @param awaitedVersion the config version the held records wait for (0 when none wait)
+ * @param frameVersion the config version of the batch's {@link BatchFrame}, so that the common case
+ *     (the job has not changed since the batch opened) needs no read of the frame; 0 when unframed
+ *     or unknown (state from before this field): then the frame state is read
  */
 public record OpenBatchState(long count, long bytes, long firstEventTime, long lastEventTime, long openedAt, long timer,
-                             long awaitedVersion) {
+                             long awaitedVersion, long frameVersion) {
 
     public OpenBatchState withTimer(long timer) {
-        return new OpenBatchState(count, bytes, firstEventTime, lastEventTime, openedAt, timer, awaitedVersion);
+        return new OpenBatchState(count, bytes, firstEventTime, lastEventTime, openedAt, timer, awaitedVersion, frameVersion);
+    }
+
+    public OpenBatchState awaiting(long version) {
+        return new OpenBatchState(count, bytes, firstEventTime, lastEventTime, openedAt, timer, version, frameVersion);
     }
 }

@@ -9,6 +9,7 @@ import io.logpush.sink.BatchDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -181,6 +182,24 @@ class JobBufferTest {
         // The same object name (job, sequence, event-time range): the sink commits one of them, never both.
         assertThat(second.descriptor()).usingRecursiveComparison().isEqualTo(first.descriptor());
         assertThat(second.content().split("\n")).containsExactlyInAnyOrder("from-partition-0", "from-partition-1");
+    }
+
+    @Test
+    void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new JobBuffer(JobConfigs.POLICY, CHECK, 4_096), List.of(JobTable.STATE)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.setup();
+        harness.open();
+        // Past 255 (a second key byte) and past the state iterator's prefetch of 128 entries.
+        configure("\"max_upload_records\":1000,\"max_upload_interval_seconds\":0", true);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            record("r" + i + "\n");
+            expected.append("r").append(i).append("\n");
+        }
+        assertThat(batches()).singleElement().extracting(Batch::content).isEqualTo(expected.toString());
     }
 
     @Test

@@ -1,0 +1,102 @@
+package io.logpush.job.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logpush.job.generator.HttpRequestsGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventParserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EventParser parser = new EventParser(64);
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void keptFieldsAreTheNodesReadTreeBuilds() throws IOException {
+        HttpRequestsGenerator generator = new HttpRequestsGenerator(50, 7);
+        Random random = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            String event = generator.event(HttpRequestsGenerator.zone(generator.nextZone()), "ray-" + i, Instant.ofEpochSecond(1_700_000_000L + i));
+            // Values of every kind, where a generated event has none.
+            event = event.substring(0, event.length() - 1) + ",\"Fraction\":0.25,\"Big\":12345678901234567890123,"
+                    + "\"Long\":" + (Integer.MAX_VALUE + 1L) + ",\"Flag\":true,\"Nothing\":null,"
+                    + "\"Map\":{\"a\":[1,{\"b\":\"c\"}]},\"List\":[\"x\",2]}";
+            JsonNode whole = JSON.readTree(event);
+            List<String> names = new ArrayList<>();
+            whole.fieldNames().forEachRemaining(names::add);
+            Set<String> kept = new HashSet<>();
+            for (String name : names) {
+                if (random.nextBoolean()) {
+                    kept.add(name);
+                }
+            }
+            kept.add("NotInTheEvent");
+
+            ObjectNode sparse = parser.parse(utf8(event), kept);
+
+            List<String> expected = names.stream().filter(kept::contains).toList();
+            List<String> actual = new ArrayList<>();
+            for (Iterator<String> it = sparse.fieldNames(); it.hasNext(); ) {
+                actual.add(it.next());
+            }
+            assertThat(actual).as("kept fields, in the event's order").isEqualTo(expected);
+            for (String name : expected) {
+                assertThat((Object) sparse.get(name)).as(name).isEqualTo(whole.get(name));
+                assertThat(sparse.get(name).getClass()).as(name).isEqualTo(whole.get(name).getClass());
+            }
+            assertThat(parser.parse(utf8(event), null)).as("null keeps everything").isEqualTo(whole);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]", "\"event\"", "42", "null", ""})
+    void aValueThatIsNotAnObjectParsesToNull(String value) throws IOException {
+        assertThat(parser.parse(utf8(value), Set.of("RayID"))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"Skipped\":\"a\",\"Skipped\":\"b\",\"RayID\":\"r\"}",
+            "{\"RayID\":\"r\",\"Skipped\":{\"x\":1,\"x\":2}}",
+            "{\"RayID\":\"r\"} trailing",
+            "{\"RayID\":\"r\"}{}",
+            "{\"RayID\":\"r\",\"Skipped\":NaN}",
+            "{\"RayID\":\"r\",\"Skipped\":[1,}",
+            "{\"RayID\":\"r\",\"Skipped\":\"a\u0001b\"}",
+            "{\"RayID\":\"r\",\"Skipped\":\"a\""})
+    void skippedFieldsAreStillChecked(String value) {
+        assertThatThrownBy(() -> parser.parse(utf8(value), Set.of("RayID"))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void invalidUtf8InASkippedStringIsRejected() {
+        byte[] value = {'{', '"', 'S', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> parser.parse(value, Set.of("RayID"))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRejectedEvenWhenSkipped() {
+        String deep = "{\"S\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        assertThatThrownBy(() -> parser.parse(utf8(deep), Set.of("RayID"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("depth");
+    }
+}
