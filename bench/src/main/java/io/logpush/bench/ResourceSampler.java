@@ -1,7 +1,18 @@
 package io.logpush.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Watches this JVM during a run: the live heap (what grows with state or jobs) and CPU time at
  * start and stop.
  *
- * <p>The live heap is measured with a full collection every {@link #LIVE_HEAP_PERIOD_SECONDS}
- * seconds, not read after the collector's own collections: after a young collection the old
- * generation still holds promoted garbage, which made the same run report 59 MiB or 1.4 GiB. The
- * forced collections cost every contender alike (tens of milliseconds each on a small live set).
+ * <p>The live heap is what a full collection, requested every {@link #LIVE_HEAP_PERIOD_SECONDS}
+ * seconds, leaves in use (as the collector reports it for that collection), not what the
+ * collector's own young collections leave: the old generation still holds promoted garbage then,
+ * which made the same run report 59 MiB or 1.4 GiB. Reading the heap after {@code gc()} returns is
+ * not enough either: a request that meets a JNI critical section (zlib, RocksDB) may not collect.
+ * The forced collections cost every contender alike (tens of milliseconds on a small live set).
  */
 final class ResourceSampler implements AutoCloseable {
 
@@ -24,6 +37,18 @@ final class ResourceSampler implements AutoCloseable {
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final AtomicLong liveHeapMax = new AtomicLong();
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    private final NotificationListener afterRequestedGc = (notification, handback) -> {
+        if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            if (info.getGcCause().equals("System.gc()")) {
+                long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                        .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
+                liveHeapMax.accumulateAndGet(used, Math::max);
+            }
+        }
+    };
     private final ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "bench-live-heap");
         thread.setDaemon(true);
@@ -38,13 +63,15 @@ final class ResourceSampler implements AutoCloseable {
     ResourceSampler() {
         cpuStart = os.getProcessCpuTime();
         wallStart = System.nanoTime();
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) collector).addNotificationListener(afterRequestedGc, null, null);
+        }
         // The first sample after one second, so that even the shortest runs get one.
         gc.scheduleWithFixedDelay(this::sampleLiveHeap, 1, LIVE_HEAP_PERIOD_SECONDS, TimeUnit.SECONDS);
     }
 
     private void sampleLiveHeap() {
         memory.gc();
-        liveHeapMax.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
     }
 
     /** Stops sampling; the figures below are final afterwards. */
@@ -54,6 +81,13 @@ final class ResourceSampler implements AutoCloseable {
             closed = true;
             gc.shutdownNow();
             gc.awaitTermination(1, TimeUnit.MINUTES);
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                try {
+                    ((NotificationEmitter) collector).removeNotificationListener(afterRequestedGc);
+                } catch (ListenerNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             cpuNanos = os.getProcessCpuTime() - cpuStart;
             wallNanos = System.nanoTime() - wallStart;
         }
