@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * local directory becomes unwritable while batches flow. The two healthy jobs keep delivering, the
  * Flink job never restarts (its restart strategy is "none", so a failure would end the test), the
  * broken jobs report {@code degraded}, and after the repair their parked batches arrive exactly
- * once and in order.
+ * once and in order. A destination that stays broken past the retention gets its job disabled,
+ * loudly, and every one of its batches kept in the dead-letter area.
  */
 class DestinationIsolationITCase {
 
@@ -99,6 +100,25 @@ class DestinationIsolationITCase {
         return objects;
     }
 
+    private static JobHealth latest(long job, JobHealth.State state) {
+        JobHealth latest = null;
+        for (JobHealth h : HEALTH) {
+            if (h.jobId() == job && h.state() == state) {
+                latest = h;
+            }
+        }
+        return latest;
+    }
+
+    private static Configuration jobConfiguration() {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "200 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "none");
+        return conf;
+    }
+
     private static int count(long job) throws Exception {
         return objects(job).size();
     }
@@ -136,12 +156,7 @@ class DestinationIsolationITCase {
     @Test
     void aBrokenBucketAndABrokenDirectoryHoldUpNobodyAndLoseNothing() throws Exception {
         HEALTH.clear();
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.interval", "200 ms");
-        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
-        conf.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
         env.setParallelism(2);
         Map<Long, String> roots = new HashMap<>();
         for (long job = 1; job <= JOBS; job++) {
@@ -225,6 +240,56 @@ class DestinationIsolationITCase {
                         + "(%d and %d batches parked) the healthy jobs delivered %d and %d; after repair every record once, "
                         + "in order, no restart%n", BATCHES, JOBS, s3Degraded.parkedBatches(), dirDegraded.parkedBatches(),
                 s3HealthyDuring, localHealthyDuring);
+    }
+
+    @Test
+    void aDestinationBrokenPastTheRetentionGetsItsJobDisabledLoudlyAndEveryBatchKept(@TempDir Path stagingRoot) throws Exception {
+        HEALTH.clear();
+        int batches = 200;
+        Path broken = local.resolve("retention-customer-1");
+        Files.writeString(broken, "a file where the directory should be");
+        Path healthy = local.resolve("retention-customer-2");
+        Path staging = stagingRoot.resolve("retention");
+        Map<Long, String> roots = Map.of(1L, broken.toUri().toString(), 2L, healthy.toUri().toString());
+        DeliveryPolicy policy = DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofMillis(500))
+                .withRetention(Duration.ofSeconds(1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
+        env.setParallelism(2);
+        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, 2), batches,
+                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
+                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
+                .sinkTo(BatchFileSink.builder().staging(staging.toUri().toString()).delivery(policy)
+                        .health(new HealthCollector()).build())
+                .uid("batch-file-sink");
+        env.execute("retention");
+
+        JobHealth disabled = latest(1, JobHealth.State.DISABLED);
+        assertThat(disabled).as("the broken job was disabled, with a health record").isNotNull();
+        assertThat(disabled.errorMessage()).startsWith("disabled: no successful delivery for PT1S")
+                .contains("/retention/dead-letter/1;");
+        assertThat(disabled.deliveredBatches()).isZero();
+        assertThat(latest(1).state()).as("it stays disabled").isEqualTo(JobHealth.State.DISABLED);
+        assertThat(latest(2).state()).isEqualTo(JobHealth.State.ACTIVE);
+
+        // Every batch exactly once: the healthy job's in its destination, the disabled job's in the dead-letter area.
+        Map<String, String> all = new HashMap<>();
+        for (Path file : Batches.visibleObjects(healthy)) {
+            all.put(file.toString(), Batches.gunzip(file));
+        }
+        List<Path> deadLetters = Batches.visibleObjects(staging.resolve("dead-letter").resolve("1"));
+        for (Path file : deadLetters) {
+            // <seq>-<object name>: keyed here by the job's path and object name, as in a destination.
+            String name = file.getFileName().toString();
+            all.put("dead-letter/job-1/" + name.substring(name.indexOf('-') + 1), Batches.gunzip(file));
+        }
+        assertThat(deadLetters).as("the disabled job's batches").hasSize(batches / 2);
+        BatchFileSinkITCaseBase.assertExactlyOnce(all, 2, batches);
+        assertThat(Files.readString(broken)).as("the broken destination was never written").startsWith("a file");
+        System.out.printf("REPORT retention: job 1's destination broken from the start, retention 1 s: disabled with "
+                + "\"%s\"; its %d batches in the dead-letter area, the other job's %d delivered; every record once%n",
+                disabled.errorMessage(), deadLetters.size(), all.size() - deadLetters.size());
     }
 
     /** Collects the health records into {@link #HEALTH}. */
