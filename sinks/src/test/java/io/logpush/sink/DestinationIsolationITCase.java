@@ -26,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,16 +99,6 @@ class DestinationIsolationITCase {
         return objects;
     }
 
-    private static JobHealth latest(long job, JobHealth.State state) {
-        JobHealth latest = null;
-        for (JobHealth h : HEALTH) {
-            if (h.jobId() == job && h.state() == state) {
-                latest = h;
-            }
-        }
-        return latest;
-    }
-
     private static Configuration jobConfiguration() {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
@@ -123,14 +112,14 @@ class DestinationIsolationITCase {
         return objects(job).size();
     }
 
+    /** The health records of {@code job}, in the order the sink published them. */
+    private static List<JobHealth> history(long job) {
+        return HEALTH.stream().filter(h -> h.jobId() == job).toList();
+    }
+
     private static JobHealth latest(long job) {
-        JobHealth latest = null;
-        for (JobHealth h : HEALTH) {
-            if (h.jobId() == job) {
-                latest = h;
-            }
-        }
-        return latest;
+        List<JobHealth> history = history(job);
+        return history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -219,12 +208,7 @@ class DestinationIsolationITCase {
         BatchFileSinkITCaseBase.assertExactlyOnce(all, JOBS, BATCHES);
         assertThat(Batches.visibleObjects(system)).as("nothing left in the staging area").isEmpty();
         for (long j = 1; j <= JOBS; j++) {
-            List<JobHealth> history = new ArrayList<>();
-            for (JobHealth h : HEALTH) {
-                if (h.jobId() == j) {
-                    history.add(h);
-                }
-            }
+            List<JobHealth> history = history(j);
             for (int i = 1; i < history.size(); i++) {
                 assertThat(history.get(i).lastComplete()).as("job %d delivers in order", j)
                         .isAfterOrEqualTo(history.get(i - 1).lastComplete() == null ? history.get(i).lastComplete()
@@ -265,7 +249,7 @@ class DestinationIsolationITCase {
                 .uid("batch-file-sink");
         env.execute("retention");
 
-        JobHealth disabled = latest(1, JobHealth.State.DISABLED);
+        JobHealth disabled = history(1).stream().filter(h -> h.state() == JobHealth.State.DISABLED).reduce((a, b) -> b).orElse(null);
         assertThat(disabled).as("the broken job was disabled, with a health record").isNotNull();
         assertThat(disabled.errorMessage()).startsWith("disabled: no successful delivery for PT1S")
                 .contains("/retention/dead-letter/1;");
