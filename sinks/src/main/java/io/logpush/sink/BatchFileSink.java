@@ -11,6 +11,7 @@ import io.logpush.sink.delivery.DeliveryPolicy;
 import io.logpush.sink.delivery.JobHealth;
 import io.logpush.sink.writer.BatchFileWriter;
 import io.logpush.sink.writer.WriterMetrics;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -92,8 +93,9 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
                 .flatMap(new CommittedBatches(), BatchCommittableTypeSerializer.TYPE_INFO)
                 .uid("batch-committed").name("Committed batches").setParallelism(parallelism);
         DataStreamUtils.reinterpretAsKeyedStream(committed, committable -> committable.batch().jobId(), Types.LONG)
-                .process(new BatchDeliverer(staging, compression, delivery))
-                .uid("batch-delivery").name("Deliver or park batches").setParallelism(parallelism)
+                .transform("Deliver or park batches", TypeInformation.of(JobHealth.class),
+                        new BatchDeliverer(staging, compression, delivery))
+                .uid("batch-delivery").setParallelism(parallelism)
                 .sinkTo(health).uid("job-health-sink").name("Job health").setParallelism(parallelism);
     }
 

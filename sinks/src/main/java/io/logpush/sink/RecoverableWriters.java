@@ -11,13 +11,13 @@ import java.util.Map;
 
 /**
  * The {@link RecoverableWriter} of each file system a sink writes to, created once per scheme and
- * authority (e.g. once per S3 bucket). Not thread-safe: one per writer or committer.
+ * authority (e.g. once per S3 bucket). Thread-safe: the delivery threads share one.
  */
 public final class RecoverableWriters {
 
     private final Map<String, RecoverableWriter> writers = new HashMap<>();
 
-    public RecoverableWriter forPath(Path path) throws IOException {
+    public synchronized RecoverableWriter forPath(Path path) throws IOException {
         URI uri = path.toUri();
         String key = uri.getScheme() + "://" + (uri.getAuthority() == null ? "" : uri.getAuthority());
         RecoverableWriter writer = writers.get(key);

@@ -5,6 +5,7 @@ import io.logpush.sink.delivery.JobHealth;
 import io.logpush.sink.testutils.BatchSpec;
 import io.logpush.sink.testutils.Batches;
 import io.logpush.sink.testutils.S3ProxyServer;
+import io.logpush.sink.testutils.StallingProxy;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -60,9 +61,16 @@ class DestinationIsolationITCase {
     @Order(1)
     static final S3ProxyServer S3 = new S3ProxyServer();
 
+    /** In front of the S3 server for one bucket only, so that it can be made to hang. */
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = BatchFileSinkITCaseBase.miniCluster(S3::flinkConfiguration);
+    static final StallingProxy HANGING_ENDPOINT = new StallingProxy(S3::port);
+
+    private static final String HANGING_BUCKET = "bucket-hanging";
+
+    @RegisterExtension
+    @Order(3)
+    static final MiniClusterExtension MINI_CLUSTER = BatchFileSinkITCaseBase.miniCluster(DestinationIsolationITCase::s3Configuration);
 
     @TempDir
     static Path checkpoints;
@@ -77,7 +85,15 @@ class DestinationIsolationITCase {
     static void configureS3() {
         S3.createBucket("bucket-" + S3_BROKEN);
         S3.createBucket("bucket-" + S3_HEALTHY);
-        FileSystem.initialize(S3.flinkConfiguration(), null);
+        S3.createBucket(HANGING_BUCKET);
+        FileSystem.initialize(s3Configuration(), null);
+    }
+
+    /** The S3 server's settings, and for one bucket an endpoint of its own (S3A's per-bucket settings). */
+    private static Configuration s3Configuration() {
+        Configuration conf = S3.flinkConfiguration();
+        conf.setString("s3.bucket." + HANGING_BUCKET + ".endpoint", HANGING_ENDPOINT.endpoint());
+        return conf;
     }
 
     private static String root(long job) {
@@ -115,6 +131,17 @@ class DestinationIsolationITCase {
     /** The health records of {@code job}, in the order the sink published them. */
     private static List<JobHealth> history(long job) {
         return HEALTH.stream().filter(h -> h.jobId() == job).toList();
+    }
+
+    /** Each health record's {@code last_complete} is at or after the one before: batches arrived in order. */
+    private static void assertInOrder(long job) {
+        List<JobHealth> history = history(job);
+        for (int i = 1; i < history.size(); i++) {
+            if (history.get(i - 1).lastComplete() != null) {
+                assertThat(history.get(i).lastComplete()).as("job %d delivers in order", job)
+                        .isAfterOrEqualTo(history.get(i - 1).lastComplete());
+            }
+        }
     }
 
     private static JobHealth latest(long job) {
@@ -208,13 +235,8 @@ class DestinationIsolationITCase {
         BatchFileSinkITCaseBase.assertExactlyOnce(all, JOBS, BATCHES);
         assertThat(Batches.visibleObjects(system)).as("nothing left in the staging area").isEmpty();
         for (long j = 1; j <= JOBS; j++) {
-            List<JobHealth> history = history(j);
-            for (int i = 1; i < history.size(); i++) {
-                assertThat(history.get(i).lastComplete()).as("job %d delivers in order", j)
-                        .isAfterOrEqualTo(history.get(i - 1).lastComplete() == null ? history.get(i).lastComplete()
-                                : history.get(i - 1).lastComplete());
-            }
-            JobHealth last = history.get(history.size() - 1);
+            assertInOrder(j);
+            JobHealth last = latest(j);
             assertThat(last.state()).isEqualTo(JobHealth.State.ACTIVE);
             assertThat(last.parkedBatches()).isZero();
             // The objects above are the truth; health published after the bounded input's end is only logged.
@@ -274,6 +296,59 @@ class DestinationIsolationITCase {
         System.out.printf("REPORT retention: job 1's destination broken from the start, retention 1 s: disabled with "
                 + "\"%s\"; its %d batches in the dead-letter area, the other job's %d delivered; every record once%n",
                 disabled.errorMessage(), deadLetters.size(), all.size() - deadLetters.size());
+    }
+
+    @Test
+    void anEndpointThatHangsHoldsUpOnlyItsOwnJob() throws Exception {
+        HEALTH.clear();
+        int batches = 600;
+        long hanging = 1;
+        long healthy = 2;
+        Path healthyDir = local.resolve("hang-customer-2");
+        Map<Long, String> roots = Map.of(hanging, "s3://" + HANGING_BUCKET + "/logs", healthy, healthyDir.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
+        // One subtask: both jobs share the delivery step, which a synchronous delivery would block.
+        env.setParallelism(1);
+        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, 2), batches,
+                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
+                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
+                .sinkTo(BatchFileSink.builder().staging(system.resolve("hang").toUri().toString())
+                        .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                                .withAttempts(Duration.ofSeconds(2), 4))
+                        .health(new HealthCollector()).build())
+                .uid("batch-file-sink");
+        JobClient job = env.executeAsync("hanging endpoint");
+
+        await("the first objects of both jobs", () -> unchecked(() ->
+                S3BatchFileSinkITCase.listObjects(roots.get(hanging)).size() >= 5 && Batches.visibleObjects(healthyDir).size() >= 5));
+        HANGING_ENDPOINT.stall();
+        int healthyBefore = Batches.visibleObjects(healthyDir).size();
+        await("the hanging job degraded, the healthy one delivering", () -> unchecked(() -> {
+            JobHealth h = latest(hanging);
+            return h != null && h.state() == JobHealth.State.DEGRADED && h.parkedBatches() >= 5
+                    && Batches.visibleObjects(healthyDir).size() >= healthyBefore + 40;
+        }));
+        JobHealth degraded = latest(hanging);
+        int healthyDuring = Batches.visibleObjects(healthyDir).size() - healthyBefore;
+        assertThat(degraded.errorMessage()).startsWith("delivery to s3://" + HANGING_BUCKET + "/logs/job-1/")
+                .contains("failed: no answer within 2000 ms");
+        HANGING_ENDPOINT.release();
+        await("the hanging job delivering again", () -> history(hanging).stream()
+                .anyMatch(h -> h.deliveredBatches() > degraded.deliveredBatches()));
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        Map<String, String> all = new HashMap<>(S3BatchFileSinkITCase.listObjects(roots.get(hanging)));
+        for (Path file : Batches.visibleObjects(healthyDir)) {
+            all.put(file.toString(), Batches.gunzip(file));
+        }
+        BatchFileSinkITCaseBase.assertExactlyOnce(all, 2, batches);
+        assertThat(Batches.visibleObjects(system.resolve("hang"))).as("nothing left in the staging area").isEmpty();
+        assertInOrder(hanging);
+        System.out.printf("REPORT hanging endpoint: %d batches of 2 jobs on one subtask; while one job's S3 endpoint hung "
+                        + "(%d batches parked, \"%s\") the other delivered %d; after the endpoint answered again every record "
+                        + "once, in order, no restart%n", batches, degraded.parkedBatches(), degraded.errorMessage(), healthyDuring);
     }
 
     /** Collects the health records into {@link #HEALTH}. */

@@ -20,8 +20,14 @@ record DeliveryState(JobHealth.State state, long lastComplete, long lastError,
 
     static final DeliveryState NEW = new DeliveryState(JobHealth.State.ACTIVE, -1, -1, null, 0, 0, -1, 0, -1, -1, 0, 0);
 
+    /** Whether batches wait: parked, or queued behind the job's running attempt. */
     boolean hasParked() {
         return parkedBatches > 0;
+    }
+
+    /** Whether a retry is scheduled: delivery failed and has not recovered since. */
+    boolean isFailing() {
+        return nextAttempt >= 0;
     }
 
     /** A batch reached its destination; an earlier error is cleared, as Cloudflare does. */

@@ -9,6 +9,11 @@ public final class DestinationException extends Exception {
         super(describe(destination, cause), cause);
     }
 
+    /** A failure with no exception of its own, such as an attempt that got no answer in time. */
+    DestinationException(String destination, String reason) {
+        super("delivery to " + destination + " failed: " + reason);
+    }
+
     /** What the customer reads in the job's health: the destination and the root cause, in one line. */
     private static String describe(String destination, Throwable cause) {
         Throwable root = cause;

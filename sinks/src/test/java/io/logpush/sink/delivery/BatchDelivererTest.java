@@ -13,8 +13,8 @@ import io.logpush.sink.writer.BatchFileWriter;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchDelivererTest {
 
-    private static final DeliveryPolicy POLICY = new DeliveryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(4),
-            Duration.ofSeconds(30));
+    private static final DeliveryPolicy POLICY = DeliveryPolicy.DEFAULT.withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
+            .withRetention(Duration.ofSeconds(30)).withAttempts(Duration.ofSeconds(10), 2);
 
     @TempDir
     Path root;
@@ -57,7 +57,7 @@ class BatchDelivererTest {
     private KeyedOneInputStreamOperatorTestHarness<Long, BatchCommittable, JobHealth> open(OperatorSubtaskState restored)
             throws Exception {
         deliverer = new BatchDeliverer(staging(), Compression.GZIP, POLICY);
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(deliverer),
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(deliverer,
                 (BatchCommittable c) -> c.batch().jobId(), Types.LONG);
         h.setup();
         if (restored != null) {
@@ -89,6 +89,19 @@ class BatchDelivererTest {
 
     private void deliver(BatchCommittable batch) throws Exception {
         harness.processElement(new StreamRecord<>(batch));
+        settle();
+    }
+
+    private void advanceTo(long time) throws Exception {
+        harness.setProcessingTime(time);
+        settle();
+    }
+
+    /** Runs the task's mailbox until no delivery is running: each one ends with a mail. */
+    private void settle() throws Exception {
+        while (deliverer.deliveriesRunning() > 0) {
+            harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run();
+        }
     }
 
     private Path destination(BatchCommittable batch) {
@@ -169,7 +182,7 @@ class BatchDelivererTest {
         assertThat(degraded.lastError()).isEqualTo(Instant.ofEpochMilli(1_000));
         assertThat(degraded.errorMessage()).startsWith("delivery to " + a0.destinationPath() + " failed: ");
         assertThat(latestHealth(2).state()).isEqualTo(JobHealth.State.ACTIVE);
-        assertThat(deliverer.metrics.parkedNow).isEqualTo(2);
+        assertThat(deliverer.metrics.queuedNow).isEqualTo(2);
         assertThat(deliverer.metrics.degradedNow).isEqualTo(1);
 
         // Repaired, but the retry is not due yet: a new batch waits behind the parked ones.
@@ -179,7 +192,7 @@ class BatchDelivererTest {
         assertThat(destination(a2)).as("nothing overtakes a parked batch").doesNotExist();
         assertThat(latestHealth(1).parkedBatches()).isEqualTo(3);
 
-        harness.setProcessingTime(2_000);
+        advanceTo(2_000);
         assertThat(destination(a0)).exists();
         assertThat(destination(a1)).exists();
         assertThat(destination(a2)).exists();
@@ -191,7 +204,7 @@ class BatchDelivererTest {
         assertThat(recovered.errorMessage()).isNull();
         assertThat(recovered.lastComplete()).isEqualTo(a2.batch().lastRecord());
         assertThat(recovered.deliveredBatches()).isEqualTo(3);
-        assertThat(deliverer.metrics.parkedNow).isZero();
+        assertThat(deliverer.metrics.queuedNow).isZero();
         assertThat(deliverer.metrics.degradedNow).isZero();
         assertThat(deliverer.metrics.deliveryFailures.getCount()).isEqualTo(1);
     }
@@ -204,9 +217,9 @@ class BatchDelivererTest {
         long[] due = {2_000, 4_000, 8_000, 12_000, 16_000};
         for (long at : due) {
             int before = health(1).size();
-            harness.setProcessingTime(at - 1);
+            advanceTo(at - 1);
             assertThat(health(1)).as("no attempt before %d", at).hasSize(before);
-            harness.setProcessingTime(at);
+            advanceTo(at);
             assertThat(health(1)).as("an attempt at %d", at).hasSize(before + 1);
             assertThat(latestHealth(1).lastError()).isEqualTo(Instant.ofEpochMilli(at));
         }
@@ -220,9 +233,9 @@ class BatchDelivererTest {
         BatchCommittable a1 = staged(1, 1, 1);
         deliver(a0);
         deliver(a1);
-        harness.setProcessingTime(1_000 + POLICY.retention().toMillis() - 1);
+        advanceTo(1_000 + POLICY.retention().toMillis() - 1);
         assertThat(latestHealth(1).state()).isEqualTo(JobHealth.State.DEGRADED);
-        harness.setProcessingTime(1_000 + POLICY.retention().toMillis());
+        advanceTo(1_000 + POLICY.retention().toMillis());
 
         JobHealth disabled = latestHealth(1);
         assertThat(disabled.state()).isEqualTo(JobHealth.State.DISABLED);
@@ -263,7 +276,7 @@ class BatchDelivererTest {
         OperatorSubtaskState parkedA0 = harness.snapshot(1, 1_500);
         repairDestination(1);
         deliver(a1);
-        harness.setProcessingTime(2_000);
+        advanceTo(2_000);
         assertThat(destination(a0)).exists();
         assertThat(destination(a1)).exists();
         harness.close();
@@ -272,7 +285,7 @@ class BatchDelivererTest {
         harness = open(parkedA0);
         deliver(a0);
         deliver(a1);
-        harness.setProcessingTime(2_000);
+        advanceTo(2_000);
         JobHealth health = latestHealth(1);
         assertThat(health.state()).isEqualTo(JobHealth.State.ACTIVE);
         assertThat(health.parkedBatches()).isZero();

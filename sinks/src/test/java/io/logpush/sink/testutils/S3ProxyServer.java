@@ -90,6 +90,10 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         start();
     }
 
+    public int port() {
+        return port;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
