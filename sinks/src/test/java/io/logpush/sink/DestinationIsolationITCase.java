@@ -238,8 +238,8 @@ class DestinationIsolationITCase {
             assertInOrder(j);
             JobHealth last = latest(j);
             assertThat(last.state()).isEqualTo(JobHealth.State.ACTIVE);
-            assertThat(last.parkedBatches()).isZero();
-            // The objects above are the truth; health published after the bounded input's end is only logged.
+            // The objects above are the truth; health published after the bounded input's end is only logged, so
+            // the last published record may still count a batch queued behind the delivery it reports.
             assertThat(last.deliveredBatches()).isBetween(1L, (long) BATCHES / JOBS);
         }
         System.out.printf("REPORT destination isolation: %d batches of %d jobs; while a bucket and a directory were broken "
@@ -299,7 +299,7 @@ class DestinationIsolationITCase {
     }
 
     @Test
-    void anEndpointThatHangsHoldsUpOnlyItsOwnJob() throws Exception {
+    void anEndpointThatHangsHoldsUpOnlyItsOwnJob(@TempDir Path staging) throws Exception {
         HEALTH.clear();
         int batches = 600;
         long hanging = 1;
@@ -314,7 +314,7 @@ class DestinationIsolationITCase {
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
                 .keyBy(BatchSpec::job)
                 .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
-                .sinkTo(BatchFileSink.builder().staging(system.resolve("hang").toUri().toString())
+                .sinkTo(BatchFileSink.builder().staging(staging.toUri().toString())
                         .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
                                 .withAttempts(Duration.ofSeconds(2), 4))
                         .health(new HealthCollector()).build())
@@ -344,7 +344,7 @@ class DestinationIsolationITCase {
             all.put(file.toString(), Batches.gunzip(file));
         }
         BatchFileSinkITCaseBase.assertExactlyOnce(all, 2, batches);
-        assertThat(Batches.visibleObjects(system.resolve("hang"))).as("nothing left in the staging area").isEmpty();
+        assertThat(Batches.visibleObjects(staging)).as("nothing left in the staging area").isEmpty();
         assertInOrder(hanging);
         System.out.printf("REPORT hanging endpoint: %d batches of 2 jobs on one subtask; while one job's S3 endpoint hung "
                         + "(%d batches parked, \"%s\") the other delivered %d; after the endpoint answered again every record "

@@ -65,8 +65,10 @@ class S3OutageITCase {
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
+        // The input outlasts the outage: batches still parked when a bounded input ends stay staged, undelivered.
+        double perSecond = BatchFileSinkITCaseBase.BATCHES / (OUTAGE.toSeconds() + 12.0);
         DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, BatchFileSinkITCaseBase.JOBS),
-                BatchFileSinkITCaseBase.BATCHES, RateLimiterStrategy.perSecond(50), TypeInformation.of(BatchSpec.class));
+                BatchFileSinkITCaseBase.BATCHES, RateLimiterStrategy.perSecond(perSecond), TypeInformation.of(BatchSpec.class));
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
                 .keyBy(BatchSpec::job)
                 .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction(ROOT, false)).uid("chunker")

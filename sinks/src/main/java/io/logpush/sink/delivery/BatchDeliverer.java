@@ -70,6 +70,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
 
     private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchDeliverer.class);
+    private static final String QUEUED_STATE = "parked-batches";
 
     private final StagingArea staging;
     private final Compression compression;
@@ -110,7 +111,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("delivery", DeliveryStateSerializer.TYPE_INFO));
         // The state and timer names are those of the KeyedProcessFunction this operator replaced: old savepoints restore.
         queued = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("parked-batches", Types.LONG, BatchCommittableTypeSerializer.TYPE_INFO));
+                new MapStateDescriptor<>(QUEUED_STATE, Types.LONG, BatchCommittableTypeSerializer.TYPE_INFO));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         mover = new BatchMover(staging, compression);
         threads = Executors.newCachedThreadPool(new ExecutorThreadFactory(
@@ -145,7 +146,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         }
         queued.put(batch.batch().sequence(), batch);
         metrics.queuedNow++;
-        if (s.isFailing()) {
+        if (s.isFailing() && !inputEnded) {
             // Nothing overtakes a parked batch: the pending retry takes this one along.
             metrics.batchesParked.inc();
             update(job, before, s.parked(batch), now);
@@ -182,30 +183,33 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         }
     }
 
-    /** At the end of a bounded input (the maximum watermark), parked batches get one last attempt. */
+    /** Registered by earlier versions for the end of input, which {@link #endInput()} handles now. */
     @Override
-    public void onEventTime(InternalTimer<Long, VoidNamespace> timer) throws Exception {
-        inputEnded = true;
-        long job = timer.getKey();
-        if (current().hasParked() && !attempts.containsKey(job)) {
-            deliverQueued(job, now());
-        }
+    public void onEventTime(InternalTimer<Long, VoidNamespace> timer) {
     }
 
-    /** A bounded input ended: the attempts still running finish here, as nothing is delivered later. */
+    /**
+     * A bounded input ended, and no timer fires after this: the running attempts finish here, and
+     * every job with batches left gets one last attempt, parked ones included.
+     */
     @Override
     public void endInput() throws Exception {
         inputEnded = true;
         for (Attempt attempt : new ArrayList<>(attempts.values())) {
             if (!attempt.hung) {
                 setCurrentKey(attempt.job);
-                if (awaitNow(attempt)) {
-                    deliverQueued(attempt.job, now());
-                }
+                awaitNow(attempt);
+            } else {
+                LOG.error("Input ended while a delivery of job {} hangs: its batches stay in {}, undelivered",
+                        attempt.job, staging.root());
             }
         }
-        for (long job : new ArrayList<>(waiting)) {
-            waiting.remove(job);
+        waiting.clear();
+        List<Long> jobs;
+        try (var keys = this.<Long>getKeyedStateBackend().getKeys(QUEUED_STATE, VoidNamespace.INSTANCE)) {
+            jobs = keys.toList();
+        }
+        for (long job : jobs) {
             setCurrentKey(job);
             deliverQueued(job, now());
         }
@@ -301,11 +305,11 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
             return false; // already handled
         }
         attempts.remove(attempt.job);
+        setCurrentKey(attempt.job); // timers and state below are the job's
         if (!attempt.hung) {
             slotsInUse--;
             timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, attempt.deadline);
         }
-        setCurrentKey(attempt.job);
         long now = now();
         DeliveryState before = current();
         boolean more = false;
@@ -379,8 +383,6 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         // Retry no later than the retention's end, so a job is disabled on time.
         retryAt = Math.min(retryAt, failingSince + policy.retention().toMillis());
         timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, retryAt);
-        // At the end of a bounded input (the maximum watermark), the parked batches get one last attempt.
-        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, Long.MAX_VALUE);
         if (inputEnded) {
             LOG.error("Input ended with {} batches of a job parked in {}: they stay there, undelivered ({})",
                     s.parkedBatches(), staging.root(), e.getMessage());
