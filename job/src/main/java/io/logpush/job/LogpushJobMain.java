@@ -73,6 +73,15 @@ public final class LogpushJobMain implements Callable<Integer> {
             description = "First retry delay for a failing destination, doubled up to 5 minutes (default: ${DEFAULT-VALUE}).")
     String deliveryBackoff = "5s";
 
+    @Option(names = "--delivery-timeout", paramLabel = "DURATION",
+            description = "How long one delivery may go without an answer before it counts as failed; it runs on, "
+                    + "holding only its own job (default: ${DEFAULT-VALUE}).")
+    String deliveryTimeout = "2m";
+
+    @Option(names = "--delivery-threads", paramLabel = "N",
+            description = "Deliveries running at once per parallel instance, one per job (default: ${DEFAULT-VALUE}).")
+    int deliveryThreads = DeliveryPolicy.DEFAULT.concurrentAttempts();
+
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
     String groupId = "logpush";
 
@@ -159,7 +168,8 @@ public final class LogpushJobMain implements Callable<Integer> {
         Duration backoff = TimeUtils.parseDuration(deliveryBackoff);
         Duration max = DeliveryPolicy.DEFAULT.maxBackoff();
         return DeliveryPolicy.DEFAULT.withRetention(TimeUtils.parseDuration(deliveryRetention))
-                .withBackoff(backoff, backoff.compareTo(max) > 0 ? backoff : max);
+                .withBackoff(backoff, backoff.compareTo(max) > 0 ? backoff : max)
+                .withAttempts(TimeUtils.parseDuration(deliveryTimeout), deliveryThreads);
     }
 
     /** The newest complete checkpoint ({@code chk-N/_metadata}) under a local checkpoint directory. */

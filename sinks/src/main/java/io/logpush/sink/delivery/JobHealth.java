@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param lastComplete the end of the last delivered batch's time range; null before the first delivery
  * @param lastError when delivery last failed; null when the latest attempt succeeded
  * @param errorMessage why it failed; null when the latest attempt succeeded
- * @param parkedBatches batches waiting for the destination to recover
+ * @param parkedBatches batches not yet delivered: parked while the destination fails, or queued behind the running delivery
  * @param deliveredBatches batches delivered since the job's first batch
  * @param deadLetteredBatches batches moved to the dead-letter location because the job was disabled
  */
