@@ -25,6 +25,7 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -228,11 +229,17 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
      * free. After the end of input the attempts run to their end here, one after another.
      */
     private void deliverQueued(long job, long now) throws Exception {
+        deliverQueued(job, now, null);
+    }
+
+    /** The same, knowing the order of the batches still queued (from a previous attempt), if not null. */
+    private void deliverQueued(long job, long now, ArrayDeque<Long> known) throws Exception {
         if (attempts.containsKey(job)) {
             return;
         }
         if (inputEnded) {
-            for (Attempt attempt = start(job, now); attempt != null && awaitNow(attempt); attempt = start(job, now())) {
+            for (Attempt attempt = start(job, now, known); attempt != null && awaitNow(attempt);
+                 attempt = start(job, now(), attempt.rest)) {
                 // delivered, and more are queued
             }
             return;
@@ -244,7 +251,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
             }
             return;
         }
-        Attempt attempt = start(job, now);
+        Attempt attempt = start(job, now, known);
         if (attempt != null) {
             attempt.result.whenComplete((outcome, error) -> {
                 try {
@@ -258,12 +265,14 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         }
     }
 
-    private Attempt start(long job, long now) throws Exception {
-        Long first = null;
-        for (Iterator<Long> keys = queued.keys().iterator(); keys.hasNext(); ) {
-            long sequence = keys.next();
-            first = first == null ? sequence : Math.min(first, sequence);
-        }
+    /**
+     * Starts an attempt on the job's first queued batch. The order of the others is handed from
+     * attempt to attempt, so that a backlog costs one scan, not one per batch; batches queued
+     * meanwhile have higher sequences and are found by the next scan.
+     */
+    private Attempt start(long job, long now, ArrayDeque<Long> known) throws Exception {
+        ArrayDeque<Long> order = known == null || known.isEmpty() ? queuedInOrder() : known;
+        Long first = order.pollFirst();
         if (first == null) {
             return null;
         }
@@ -276,7 +285,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
                 result.completeExceptionally(t);
             }
         });
-        Attempt attempt = new Attempt(job, batch, now + policy.attemptTimeout().toMillis(), result);
+        Attempt attempt = new Attempt(job, batch, now + policy.attemptTimeout().toMillis(), result, order);
         attempts.put(job, attempt);
         slotsInUse++;
         timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, attempt.deadline);
@@ -337,7 +346,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
             more = after.hasParked();
         }
         if (more && continueWithNext) {
-            deliverQueued(attempt.job, now);
+            deliverQueued(attempt.job, now, attempt.rest);
         }
         freeSlots();
         return more;
@@ -355,6 +364,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
 
     private void declareHung(Attempt attempt, DeliveryState before, long now) throws Exception {
         attempt.hung = true;
+        attempt.rest = null; // hung attempts may be many: they keep no order
         slotsInUse--;
         metrics.deliveryFailures.inc();
         update(attempt.job, before, failed(before, attempt.noAnswer(policy.attemptTimeout().toMillis()), now), now);
@@ -415,11 +425,11 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         metrics.recordsDeadLettered.inc(batch.batch().records());
     }
 
-    private List<Long> queuedInOrder() throws Exception {
+    private ArrayDeque<Long> queuedInOrder() throws Exception {
         List<Long> sequences = new ArrayList<>();
         queued.keys().forEach(sequences::add);
         sequences.sort(null);
-        return sequences;
+        return new ArrayDeque<>(sequences);
     }
 
     /** The sink's input must be keyed by job id; this operator relies on it without a shuffle. */
@@ -472,14 +482,18 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         final BatchCommittable batch;
         final long deadline;
         final CompletableFuture<BatchMover.Outcome> result;
+        /** The sequences queued after this batch, in order, for the next attempt; null if unknown. */
+        ArrayDeque<Long> rest;
         /** Past its deadline: counted as failed, while it still holds its job's turn. */
         boolean hung;
 
-        Attempt(long job, BatchCommittable batch, long deadline, CompletableFuture<BatchMover.Outcome> result) {
+        Attempt(long job, BatchCommittable batch, long deadline, CompletableFuture<BatchMover.Outcome> result,
+                ArrayDeque<Long> rest) {
             this.job = job;
             this.batch = batch;
             this.deadline = deadline;
             this.result = result;
+            this.rest = rest;
         }
 
         Throwable error() {

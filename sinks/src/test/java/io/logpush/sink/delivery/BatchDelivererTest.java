@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,6 +208,28 @@ class BatchDelivererTest {
         assertThat(deliverer.metrics.queuedNow).isZero();
         assertThat(deliverer.metrics.degradedNow).isZero();
         assertThat(deliverer.metrics.deliveryFailures.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aBacklogIsDeliveredInOrderOnceItsDestinationRecovers() throws Exception {
+        breakDestination(1);
+        List<BatchCommittable> backlog = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            // Spaced so that a hash map (the heap backend's map state) iterates them out of order.
+            backlog.add(staged(1, i * 61L, 1));
+            deliver(backlog.get(i));
+        }
+        assertThat(latestHealth(1).parkedBatches()).isEqualTo(40);
+        repairDestination(1);
+        int before = health(1).size();
+        advanceTo(2_000);
+
+        // One health record per delivery, in sequence order.
+        List<Instant> delivered = health(1).subList(before, health(1).size()).stream().map(JobHealth::lastComplete).toList();
+        assertThat(delivered).hasSize(40).doesNotHaveDuplicates().isSorted();
+        assertThat(backlog).allSatisfy(batch -> assertThat(destination(batch)).exists());
+        assertThat(latestHealth(1).state()).isEqualTo(JobHealth.State.ACTIVE);
+        assertThat(latestHealth(1).parkedBatches()).isZero();
     }
 
     @Test
