@@ -132,6 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(props)) {
             ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.CONFIG, (short) 1);
             ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.STATUS, (short) 1);
+            ConfigTopics.createCompactedIfMissing(admin, ConfigTopics.HEALTH, (short) 1);
             admin.createTopics(List.of(new NewTopic(ConfigTopics.EVENTS, 4, (short) 1),
                     new NewTopic(ConfigTopics.DLQ, 1, (short) 1))).all().get();
         }
