@@ -124,6 +124,25 @@ class DestinationIsolationITCase {
         return conf;
     }
 
+    /**
+     * Batches of {@code roots.size()} jobs at 40 per second, chunked and written by the sink with
+     * {@code policy}; health goes to {@link #HEALTH}.
+     */
+    private static StreamExecutionEnvironment pipeline(int parallelism, Map<Long, String> roots, int batches, Path staging,
+                                                       DeliveryPolicy policy) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
+        env.setParallelism(parallelism);
+        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, roots.size()), batches,
+                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
+                .keyBy(BatchSpec::job)
+                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
+                .sinkTo(BatchFileSink.builder().staging(staging.toUri().toString()).delivery(policy)
+                        .health(new HealthCollector()).build())
+                .uid("batch-file-sink");
+        return env;
+    }
+
     private static int count(long job) throws Exception {
         return objects(job).size();
     }
@@ -172,22 +191,13 @@ class DestinationIsolationITCase {
     @Test
     void aBrokenBucketAndABrokenDirectoryHoldUpNobodyAndLoseNothing() throws Exception {
         HEALTH.clear();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
-        env.setParallelism(2);
         Map<Long, String> roots = new HashMap<>();
         for (long job = 1; job <= JOBS; job++) {
             roots.put(job, root(job));
         }
-        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, JOBS), BATCHES,
-                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
-                .keyBy(BatchSpec::job)
-                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
-                .sinkTo(BatchFileSink.builder().staging(system.toUri().toString())
-                        .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)))
-                        .health(new HealthCollector()).build())
-                .uid("batch-file-sink");
-        JobClient job = env.executeAsync("destination isolation");
+        JobClient job = pipeline(2, roots, BATCHES, system,
+                DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)))
+                .executeAsync("destination isolation");
 
         await("every job's first objects", () -> unchecked(() -> {
             for (long j = 1; j <= JOBS; j++) {
@@ -259,17 +269,7 @@ class DestinationIsolationITCase {
         Map<Long, String> roots = Map.of(1L, broken.toUri().toString(), 2L, healthy.toUri().toString());
         DeliveryPolicy policy = DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofMillis(500))
                 .withRetention(Duration.ofSeconds(1));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
-        env.setParallelism(2);
-        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, 2), batches,
-                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
-                .keyBy(BatchSpec::job)
-                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
-                .sinkTo(BatchFileSink.builder().staging(staging.toUri().toString()).delivery(policy)
-                        .health(new HealthCollector()).build())
-                .uid("batch-file-sink");
-        env.execute("retention");
+        pipeline(2, roots, batches, staging, policy).execute("retention");
 
         JobHealth disabled = history(1).stream().filter(h -> h.state() == JobHealth.State.DISABLED).reduce((a, b) -> b).orElse(null);
         assertThat(disabled).as("the broken job was disabled, with a health record").isNotNull();
@@ -306,20 +306,10 @@ class DestinationIsolationITCase {
         long healthy = 2;
         Path healthyDir = local.resolve("hang-customer-2");
         Map<Long, String> roots = Map.of(hanging, "s3://" + HANGING_BUCKET + "/logs", healthy, healthyDir.toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration());
         // One subtask: both jobs share the delivery step, which a synchronous delivery would block.
-        env.setParallelism(1);
-        DataGeneratorSource<BatchSpec> source = new DataGeneratorSource<>(index -> BatchSpec.of(index, 2), batches,
-                RateLimiterStrategy.perSecond(40), TypeInformation.of(BatchSpec.class));
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "batch specs")
-                .keyBy(BatchSpec::job)
-                .flatMap(new BatchFileSinkITCaseBase.ChunkingFunction("unused", roots, false)).uid("chunker")
-                .sinkTo(BatchFileSink.builder().staging(staging.toUri().toString())
-                        .delivery(DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-                                .withAttempts(Duration.ofSeconds(2), 4))
-                        .health(new HealthCollector()).build())
-                .uid("batch-file-sink");
-        JobClient job = env.executeAsync("hanging endpoint");
+        JobClient job = pipeline(1, roots, batches, staging,
+                DeliveryPolicy.DEFAULT.withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)).withAttempts(Duration.ofSeconds(2), 4))
+                .executeAsync("hanging endpoint");
 
         await("the first objects of both jobs", () -> unchecked(() ->
                 S3BatchFileSinkITCase.listObjects(roots.get(hanging)).size() >= 5 && Batches.visibleObjects(healthyDir).size() >= 5));
