@@ -16,10 +16,14 @@ import java.util.Optional;
 /**
  * The job configs one pipeline instance knows. Broadcast state ({@link #STATE}) holds the latest
  * {@link ConfigUpdate} per job, tombstones included, and is the checkpointed truth; this class
- * keeps the jobs compiled from it. An update applies only if its version is newer, so every
- * instance converges on the same table whatever order it receives updates in.
+ * keeps, per job, the version and what its operator compiles the config into ({@code J}: only what
+ * that operator needs, because every parallel instance holds one per job). An update applies only
+ * if its version is newer, so every instance converges on the same table whatever order it
+ * receives updates in.
+ *
+ * @param <J> a compiled job
  */
-public final class JobTable {
+public final class JobTable<J> {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobTable.class);
 
@@ -27,15 +31,23 @@ public final class JobTable {
     public static final MapStateDescriptor<Long, ConfigUpdate> STATE =
             new MapStateDescriptor<>("logpush-jobs", Types.LONG, ConfigUpdateTypeInfo.INSTANCE);
 
-    /** What an applied update changed: the job before and after (either may be absent). */
-    public record Change(Optional<LogpushJob> before, Optional<LogpushJob> after) {}
+    /** What an applied update changed: the compiled job before and after (either may be absent). */
+    public record Change<J>(Optional<J> before, Optional<J> after) {}
+
+    /** Compiles a valid config of the given version; returns null for a job that is to be treated as absent. */
+    @FunctionalInterface
+    public interface Compiler<J> {
+        J compile(LogpushJob job, long version);
+    }
 
     private final JobConfigParser parser;
+    private final Compiler<J> compiler;
     private final Map<Long, Long> versions = new HashMap<>();
-    private final Map<Long, LogpushJob> jobs = new HashMap<>();
+    private final Map<Long, J> jobs = new HashMap<>();
 
-    public JobTable(JobConfigParser parser) {
+    public JobTable(JobConfigParser parser, Compiler<J> compiler) {
         this.parser = parser;
+        this.compiler = compiler;
     }
 
     /** Rebuilds the compiled jobs from broadcast state (after a restore). */
@@ -48,19 +60,19 @@ public final class JobTable {
     }
 
     /** Applies {@code update} to broadcast state and this table if it is newer than what they hold. */
-    public Optional<Change> apply(BroadcastState<Long, ConfigUpdate> state, ConfigUpdate update) throws Exception {
+    public Optional<Change<J>> apply(BroadcastState<Long, ConfigUpdate> state, ConfigUpdate update) throws Exception {
         ConfigUpdate current = state.get(update.jobId());
         if (current != null && !update.supersedes(current.version())) {
             return Optional.empty();
         }
         state.put(update.jobId(), update);
-        Optional<LogpushJob> before = job(update.jobId());
+        Optional<J> before = job(update.jobId());
         remember(update);
-        return Optional.of(new Change(before, job(update.jobId())));
+        return Optional.of(new Change<>(before, job(update.jobId())));
     }
 
-    /** The job's config in force here, enabled or not; empty if unknown or deleted. */
-    public Optional<LogpushJob> job(long jobId) {
+    /** The job's compiled config in force here; empty if unknown, deleted or not compiled. */
+    public Optional<J> job(long jobId) {
         return Optional.ofNullable(jobs.get(jobId));
     }
 
@@ -69,7 +81,7 @@ public final class JobTable {
         return versions.getOrDefault(jobId, -1L);
     }
 
-    public Iterable<LogpushJob> jobs() {
+    public Iterable<J> jobs() {
         return jobs.values();
     }
 
@@ -81,7 +93,10 @@ public final class JobTable {
         }
         ParseResult result = parser.parse(update.json().get());
         if (result.isValid()) {
-            jobs.put(update.jobId(), result.job().get());
+            J compiled = compiler.compile(result.job().get(), update.version());
+            if (compiled != null) {
+                jobs.put(update.jobId(), compiled);
+            }
         } else {
             // Validated by the config stage with the same policy; only a changed deployment policy gets here.
             LOG.error("Config of job {} version {} is invalid under this deployment's policy; treating the job as"

@@ -151,7 +151,8 @@ public record OutputOptions(
             } else if (!seen.add(f.textValue())) {
                 reader.error(index(at, i), "duplicate field " + quote(f.textValue()));
             } else {
-                fields.add(f.textValue());
+                // Interned: a known field name (bounded), held once instead of once per job and operator instance.
+                fields.add(f.textValue().intern());
             }
         }
         return fields;

@@ -17,19 +17,27 @@ import java.util.Set;
  * selection, ndjson / csv / template rendering, timestamp format and the CVE-2021-44228 rewrite.
  * The batch framing ({@code batch_prefix}, {@code record_delimiter}, ...) is the batch writer's.
  *
- * <p>Not thread-safe: one encoder per job per operator instance (it reuses its buffer).
+ * <p>Not thread-safe: encoders reuse a buffer, which the encoders of one operator instance share
+ * (one buffer per job would cost every parallel instance half a kilobyte per job).
  */
 public final class RecordEncoder {
 
     private final OutputOptions options;
     private final Dataset dataset;
     private final boolean csv;
-    private final StringBuilder out = new StringBuilder(512);
+    private final StringBuilder out;
 
+    /** An encoder with a buffer of its own. */
     public RecordEncoder(OutputOptions options, Dataset dataset) {
+        this(options, dataset, new StringBuilder(512));
+    }
+
+    /** An encoder that renders into {@code buffer}, which other encoders of the same thread may share. */
+    public RecordEncoder(OutputOptions options, Dataset dataset, StringBuilder buffer) {
         this.options = options;
         this.dataset = dataset;
         this.csv = options.outputType() == OutputType.CSV;
+        this.out = buffer;
     }
 
     /**

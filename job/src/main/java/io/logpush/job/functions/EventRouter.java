@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.logpush.config.Dataset;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
-import io.logpush.config.LogpushJob;
 import io.logpush.config.broadcast.ConfigBootstrap;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.config.filter.EventFieldException;
+import io.logpush.config.filter.EventFilter;
 import io.logpush.config.guard.GuardSettings;
 import io.logpush.config.output.RecordEncoder;
 import io.logpush.job.records.DeadLetter;
@@ -61,15 +61,21 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     private final ConfigBootstrap bootstrap;
     private final int maxEventBytes;
 
-    private transient JobTable table;
+    private transient JobTable<Route> table;
     /** owner -> dataset -> the routes of its enabled jobs. */
     private transient Map<String, Map<String, Routes>> index;
     private transient EventParser parser;
+    /** The buffer every job's encoder renders into. */
+    private transient StringBuilder encoding;
     /** Package-visible for tests. */
     transient Counters counters;
 
-    /** One enabled job as the router uses it. */
-    private record Route(LogpushJob job, RecordEncoder encoder) {}
+    /**
+     * One enabled job, compiled to what routing needs: every parallel instance holds one per job, so
+     * the parsed config (destination, limits, ...) is not kept.
+     */
+    private record Route(long jobId, long version, String owner, String dataset, EventFilter filter, double sampleRate,
+                         RecordEncoder encoder) {}
 
     /**
      * The enabled jobs of one owner and dataset, and the fields they read together.
@@ -85,7 +91,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
                     return new Routes(List.copyOf(routes), null);
                 }
                 fields.addAll(written.get());
-                fields.addAll(route.job().filter().fields());
+                fields.addAll(route.filter().fields());
             }
             return new Routes(List.copyOf(routes), Set.copyOf(fields));
         }
@@ -125,7 +131,10 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     public void initializeState(FunctionInitializationContext context) throws Exception {
         BroadcastState<Long, ConfigUpdate> state = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
         JobConfigParser parser = new JobConfigParser(policy);
-        table = new JobTable(parser);
+        encoding = new StringBuilder(512);
+        table = new JobTable<>(parser, (job, version) -> job.enabled() ? new Route(job.id(), version, job.owner().id(),
+                job.dataset().name(), job.filter(), job.outputOptions().sampleRate(),
+                new RecordEncoder(job.outputOptions(), job.dataset(), encoding)) : null);
         if (context.isRestored()) {
             table.load(state.entries());
         } else {
@@ -134,8 +143,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             }
         }
         index = new HashMap<>();
-        for (LogpushJob job : table.jobs()) {
-            addRoute(job);
+        for (Route route : table.jobs()) {
+            addRoute(route);
         }
     }
 
@@ -195,19 +204,18 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         }
         counters.eventsRouted.inc();
         for (Route route : routes.routes()) {
-            LogpushJob job = route.job();
             try {
-                if (!job.filter().test(node)) {
+                if (!route.filter().test(node)) {
                     counters.recordsFiltered.inc();
-                } else if (!RecordSampler.keep(job.id(), event, job.outputOptions().sampleRate())) {
+                } else if (!RecordSampler.keep(route.jobId(), event, route.sampleRate())) {
                     counters.recordsSampledOut.inc();
                 } else {
-                    out.collect(new RoutedRecord(job.id(), table.version(job.id()), event.timestamp(), route.encoder().encode(node)));
+                    out.collect(new RoutedRecord(route.jobId(), route.version(), event.timestamp(), route.encoder().encode(node)));
                     counters.recordsRouted.inc();
                 }
             } catch (EventFieldException e) {
                 counters.recordsDeadLettered.inc();
-                ctx.output(DEAD_LETTERS, DeadLetter.of(event, e.getMessage(), job.id()));
+                ctx.output(DEAD_LETTERS, DeadLetter.of(event, e.getMessage(), route.jobId()));
             }
         }
     }
@@ -217,37 +225,34 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         ctx.output(DEAD_LETTERS, DeadLetter.of(event, reason, jobId));
     }
 
-    private void addRoute(LogpushJob job) {
-        if (!job.enabled()) {
-            return;
-        }
-        Map<String, Routes> byDataset = index.computeIfAbsent(job.owner().id(), o -> new HashMap<>());
+    private void addRoute(Route route) {
+        Map<String, Routes> byDataset = index.computeIfAbsent(route.owner(), o -> new HashMap<>());
         List<Route> routes = new ArrayList<>();
-        Routes before = byDataset.get(job.dataset().name());
+        Routes before = byDataset.get(route.dataset());
         if (before != null) {
             routes.addAll(before.routes());
         }
-        routes.add(new Route(job, new RecordEncoder(job.outputOptions(), job.dataset())));
-        byDataset.put(job.dataset().name(), Routes.of(routes));
+        routes.add(route);
+        byDataset.put(route.dataset(), Routes.of(routes));
     }
 
-    private void removeRoute(LogpushJob job) {
-        Map<String, Routes> byDataset = index.get(job.owner().id());
+    private void removeRoute(Route route) {
+        Map<String, Routes> byDataset = index.get(route.owner());
         if (byDataset == null) {
             return;
         }
-        Routes before = byDataset.get(job.dataset().name());
+        Routes before = byDataset.get(route.dataset());
         if (before != null) {
             List<Route> routes = new ArrayList<>(before.routes());
-            routes.removeIf(r -> r.job().id() == job.id());
+            routes.removeIf(r -> r.jobId() == route.jobId());
             if (routes.isEmpty()) {
-                byDataset.remove(job.dataset().name());
+                byDataset.remove(route.dataset());
             } else {
-                byDataset.put(job.dataset().name(), Routes.of(routes));
+                byDataset.put(route.dataset(), Routes.of(routes));
             }
         }
         if (byDataset.isEmpty()) {
-            index.remove(job.owner().id());
+            index.remove(route.owner());
         }
     }
 

@@ -3,7 +3,6 @@ package io.logpush.job.functions;
 import io.logpush.config.Destination;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
-import io.logpush.config.LogpushJob;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
@@ -84,7 +83,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private final long checkPeriodMillis;
     private final int chunkBytes;
 
-    private transient JobTable table;
+    /** Per job, only the frame its current config gives a new batch: a parsed config is ten times larger. */
+    private transient JobTable<BatchFrame> table;
     private transient MapState<Long, byte[]> records;
     private transient ValueState<OpenBatchState> batch;
     private transient ValueState<BatchFrame> frame;
@@ -113,7 +113,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        table = new JobTable(new JobConfigParser(policy));
+        table = new JobTable<>(new JobConfigParser(policy), (job, version) -> job.enabled() ? BatchFrame.of(job, version) : null);
         table.load(context.getOperatorStateStore().getBroadcastState(JobTable.STATE).entries());
     }
 
@@ -162,8 +162,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
                     : held.awaiting(record.configVersion()), null, now));
             return;
         }
-        LogpushJob config = table.job(job).filter(LogpushJob::enabled).orElse(null);
-        BatchFrame current = frameOf(open, config, version);
+        BatchFrame config = table.job(job).orElse(null);
+        BatchFrame current = frameOf(open, config);
         if (current != null && (config == null || current.configVersion() != version)) {
             if (config == null) {
                 // Routed while the job was active: deliver it under the config its batch opened with.
@@ -181,7 +181,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
             return;
         }
         if (current == null) {
-            current = BatchFrame.of(config, version);
+            current = config;
             if (open != null && open.awaitedVersion() > 0) {
                 flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
                 open = null;
@@ -192,15 +192,17 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     }
 
     /**
-     * The open batch's frame. When the batch opened under the job's current config, that config
-     * rebuilds it (one state read less per record); otherwise it is read from state.
+     * The open batch's frame. When the batch opened under the job's current config, that is the
+     * table's frame (one state read less per record); otherwise it is read from state.
+     *
+     * @param config the frame of the job's current config, null if the job is removed or disabled
      */
-    private BatchFrame frameOf(OpenBatchState open, LogpushJob config, long version) throws Exception {
+    private BatchFrame frameOf(OpenBatchState open, BatchFrame config) throws Exception {
         if (open == null) {
             return null;
         }
-        if (config != null && version > 0 && open.frameVersion() == version) {
-            return BatchFrame.of(config, version);
+        if (config != null && config.configVersion() > 0 && open.frameVersion() == config.configVersion()) {
+            return config;
         }
         return frame.value();
     }
@@ -214,7 +216,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         }
         long job = ctx.getCurrentKey();
         BatchFrame current = frame.value();
-        LogpushJob config = table.job(job).filter(LogpushJob::enabled).orElse(null);
+        BatchFrame config = table.job(job).orElse(null);
         if (current == null) {
             if (table.version(job) < open.awaitedVersion() && !endOfInput) {
                 batch.update(schedule(ctx, open, null, timestamp));
@@ -224,7 +226,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
                         open.count(), job);
                 clear(ctx, open);
             } else {
-                current = BatchFrame.of(config, table.version(job));
+                current = config;
                 frame.update(current);
                 flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
             }
