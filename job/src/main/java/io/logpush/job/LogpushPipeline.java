@@ -7,6 +7,7 @@ import io.logpush.config.broadcast.JobTable;
 import io.logpush.config.broadcast.KeyValueBytes;
 import io.logpush.job.functions.EventRouter;
 import io.logpush.job.functions.JobBuffer;
+import io.logpush.job.functions.OwnerPrefilter;
 import io.logpush.job.records.DeadLetter;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
@@ -24,13 +25,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *  config topic ─► Config stage (p=1: validate, version, guard) ──► status topic
- *                        │ ConfigUpdate (broadcast)
- *            ┌───────────┴──────────────┐
- *            ▼                          ▼
- *  events ─► Router ─(keyBy job id)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
- *            │ dead letters
- *            ▼
- *         DLQ topic
+ *                                │ ConfigUpdate (broadcast)
+ *                           ┌────┴─────────────────────┐
+ *                           ▼                          ▼
+ *  events ─► Prefilter ─► Router ─(keyBy job id)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
+ *           (chained)       │ dead letters
+ *                           ▼
+ *                        DLQ topic
  * </pre>
  */
 public final class LogpushPipeline {
@@ -52,6 +53,8 @@ public final class LogpushPipeline {
 
         SingleOutputStreamOperator<RoutedRecord> routed = env
                 .fromSource(events, WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
+                // Chained to the source: events of owners without any config never cross to the router.
+                .filter(new OwnerPrefilter(settings.policy(), settings.bootstrap())).uid("owner-prefilter").name("Drop owners without a config")
                 .connect(broadcast)
                 .process(new EventRouter(settings.policy(), settings.guard(), settings.bootstrap(), settings.maxEventBytes()))
                 .uid("router").name("Route, filter, sample, encode");

@@ -5,6 +5,7 @@ import io.logpush.config.guard.GuardSettings;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a freshly started pipeline instance gets the job configs in force before its first event:
@@ -17,6 +18,14 @@ public interface ConfigBootstrap extends Serializable {
 
     /** The updates in force now, by replaying the config source. */
     List<ConfigUpdate> load(JobConfigParser parser, GuardSettings settings) throws Exception;
+
+    /**
+     * Starts following which owners have a config ({@link OwnerWatch}), having read what is in force
+     * now; empty when this bootstrap cannot follow its source, and then every event goes to the router.
+     */
+    default Optional<OwnerWatch> watchOwners(JobConfigParser parser) throws Exception {
+        return Optional.empty();
+    }
 
     /** For tests that feed configs only through the broadcast stream. */
     static ConfigBootstrap none() {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Bootstraps job configs by reading the config topic from its beginning to its current end. */
@@ -38,5 +39,10 @@ public final class KafkaConfigBootstrap implements ConfigBootstrap {
         LOG.info("Bootstrapped {} config updates from {} records of {} ({} jobs active)", updates.size(), records, topic,
                 processor.activeJobs());
         return updates;
+    }
+
+    @Override
+    public Optional<OwnerWatch> watchOwners(JobConfigParser parser) {
+        return Optional.of(KafkaOwnerWatch.start(kafka, topic, timeout, parser));
     }
 }

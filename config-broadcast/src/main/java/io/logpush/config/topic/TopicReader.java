@@ -22,13 +22,8 @@ public final class TopicReader {
 
     private TopicReader() {}
 
-    /**
-     * Hands every record before the current end offsets to {@code action}, partition by partition
-     * in offset order; returns how many. A missing topic has no records.
-     *
-     * @throws IllegalStateException if the end is not reached within {@code timeout}
-     */
-    public static long readToEnd(Properties kafka, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    /** A consumer of raw records that reads committed data, belongs to no group and creates no topic. */
+    public static KafkaConsumer<byte[], byte[]> consumer(Properties kafka) {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -37,8 +32,18 @@ public final class TopicReader {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * Hands every record before the current end offsets to {@code action}, partition by partition
+     * in offset order; returns how many. A missing topic has no records.
+     *
+     * @throws IllegalStateException if the end is not reached within {@code timeout}
+     */
+    public static long readToEnd(Properties kafka, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> action) {
         long count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 return 0;
