@@ -352,11 +352,15 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         return more;
     }
 
-    /** Gives free slots to the jobs waiting for one. */
+    /**
+     * Gives free slots to the jobs waiting for one. Not after the end of input: attempts then run
+     * one after another, and {@link #endInput} visits every job with queued batches itself.
+     */
     private void freeSlots() throws Exception {
-        for (Iterator<Long> next = waiting.iterator(); next.hasNext() && slotsInUse < policy.concurrentAttempts(); ) {
-            long job = next.next();
-            next.remove();
+        while (!inputEnded && !waiting.isEmpty() && slotsInUse < policy.concurrentAttempts()) {
+            Iterator<Long> first = waiting.iterator();
+            long job = first.next();
+            first.remove();
             setCurrentKey(job);
             deliverQueued(job, now());
         }

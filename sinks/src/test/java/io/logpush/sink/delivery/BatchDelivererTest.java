@@ -291,6 +291,25 @@ class BatchDelivererTest {
     }
 
     @Test
+    void atTheEndOfInputEveryWaitingJobIsDeliveredWhateverTheSlots() throws Exception {
+        // Ten jobs and two slots: eight jobs wait for a slot when the input ends (a bounded run with many jobs).
+        List<BatchCommittable> batches = new java.util.ArrayList<>();
+        for (long job = 1; job <= 10; job++) {
+            batches.add(staged(job, 0, 1));
+            batches.add(staged(job, 1, 1));
+        }
+        for (BatchCommittable batch : batches) {
+            harness.processElement(new StreamRecord<>(batch));
+        }
+        harness.endInput();
+        for (BatchCommittable batch : batches) {
+            assertThat(destination(batch)).exists();
+        }
+        assertThat(deliverer.metrics.batchesDelivered.getCount()).isEqualTo(batches.size());
+        assertThat(deliverer.deliveriesRunning()).isZero();
+    }
+
+    @Test
     void batchesReEmittedAfterARestoreAreDeliveredOnce() throws Exception {
         BatchCommittable a0 = staged(1, 0, 1);
         BatchCommittable a1 = staged(1, 1, 1);
