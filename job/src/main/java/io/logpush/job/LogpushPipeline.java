@@ -54,7 +54,7 @@ public final class LogpushPipeline {
         SingleOutputStreamOperator<RoutedRecord> routed = env
                 .fromSource(events, WatermarkStrategy.noWatermarks(), "Events topic").uid("events-source")
                 // Chained to the source: events of owners without any config never cross to the router.
-                .filter(new OwnerPrefilter(settings.policy(), settings.bootstrap())).uid("owner-prefilter").name("Drop owners without a config")
+                .filter(new OwnerPrefilter(settings.bootstrap())).uid("owner-prefilter").name("Drop owners without a config")
                 .connect(broadcast)
                 .process(new EventRouter(settings.policy(), settings.guard(), settings.bootstrap(), settings.maxEventBytes()))
                 .uid("router").name("Route, filter, sample, encode");

@@ -81,6 +81,8 @@ class FailOpenFloodITCase {
         counters[0] = METRICS.sum(job, "eventsUnconfigured");
         counters[1] = METRICS.sum(job, "recordsIn");
         counters[2] = METRICS.sum(job, "eventsDeadLettered");
+        counters[3] = METRICS.sum(job, "eventsRead");
+        counters[4] = METRICS.sum(job, "eventsIn");
         run.cancel();
         return seconds;
     }
@@ -88,10 +90,10 @@ class FailOpenFloodITCase {
     @Test
     void unconfiguredOwnersAreCountedNotBufferedAndConfiguredOnesLoseNothing() throws Exception {
         // A first, small run pays for class loading and RocksDB's native library, so the two measured runs compare.
-        runUntilDelivered(new PipelineRun(KAFKA, warmupOutput, checkpoints), 0, new long[3], 100);
-        long[] baseline = new long[3];
+        runUntilDelivered(new PipelineRun(KAFKA, warmupOutput, checkpoints), 0, new long[5], 100);
+        long[] baseline = new long[5];
         double baselineSeconds = runUntilDelivered(new PipelineRun(KAFKA, baselineOutput, checkpoints), 0, baseline);
-        long[] flood = new long[3];
+        long[] flood = new long[5];
         PipelineRun floodRun = new PipelineRun(KAFKA, floodOutput, checkpoints);
         double floodSeconds = runUntilDelivered(floodRun, FLOOD_FACTOR, flood);
 
@@ -99,6 +101,8 @@ class FailOpenFloodITCase {
         assertThat(flood[0]).as("the flood counted as unconfigured").isEqualTo((long) CONFIGURED_EVENTS * FLOOD_FACTOR);
         assertThat(flood[1]).as("only configured events reach a buffer, so no state exists for the flood").isEqualTo(CONFIGURED_EVENTS);
         assertThat(flood[2]).as("nothing dead-lettered").isZero();
+        assertThat(flood[3]).as("every event read").isEqualTo((long) CONFIGURED_EVENTS * (FLOOD_FACTOR + 1));
+        assertThat(flood[4]).as("the flood dropped in the source's task, before the router").isEqualTo(CONFIGURED_EVENTS);
         assertThat(baseline[1]).isEqualTo(CONFIGURED_EVENTS);
         System.out.printf("REPORT fail-open flood: %,d configured + %,d unconfigured events (%d owners with a job, %d without);"
                         + " delivered %,d, lost 0; unconfigured reaching a buffer: 0; start-to-all-delivered %.1f s vs %.1f s"

@@ -93,7 +93,7 @@ class JobSurgeITCase {
             configure(run, producer, USUAL_JOBS + 1, SURGE_JOBS);
             // Every router instance knows the accepted jobs before their events are produced.
             await("the routers to know " + CAPACITY + " jobs", () -> METRICS.allEqual(job, "activeJobs", CAPACITY));
-            // ... and every prefilter their owners (all valid configs count, refused ones included).
+            // ... and every prefilter their owners (every config counts, refused ones included).
             await("the prefilters to know " + SURGE_JOBS + " owners", () -> METRICS.allEqual(job, "configuredOwners", SURGE_JOBS));
             long checkpointsAtSurge = METRICS.sum(job, "numberOfCompletedCheckpoints");
             produceForJobs(run, producer, SURGE_JOBS, "surge-");

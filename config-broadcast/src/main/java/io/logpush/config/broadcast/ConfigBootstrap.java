@@ -23,7 +23,7 @@ public interface ConfigBootstrap extends Serializable {
      * Starts following which owners have a config ({@link OwnerWatch}), having read what is in force
      * now; empty when this bootstrap cannot follow its source, and then every event goes to the router.
      */
-    default Optional<OwnerWatch> watchOwners(JobConfigParser parser) throws Exception {
+    default Optional<OwnerWatch> watchOwners() throws Exception {
         return Optional.empty();
     }
 

@@ -42,7 +42,7 @@ public final class KafkaConfigBootstrap implements ConfigBootstrap {
     }
 
     @Override
-    public Optional<OwnerWatch> watchOwners(JobConfigParser parser) {
-        return Optional.of(KafkaOwnerWatch.start(kafka, topic, timeout, parser));
+    public Optional<OwnerWatch> watchOwners() {
+        return Optional.of(KafkaOwnerWatch.start(kafka, topic, timeout));
     }
 }

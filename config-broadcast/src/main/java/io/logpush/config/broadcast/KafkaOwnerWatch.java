@@ -1,9 +1,9 @@
 package io.logpush.config.broadcast;
 
-import io.logpush.config.JobConfigParser;
-import io.logpush.config.ParseResult;
-import io.logpush.config.topic.ConfigRecord;
-import io.logpush.config.topic.ConfigRecordCodec;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.logpush.config.OwnerKind;
 import io.logpush.config.topic.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -30,9 +31,10 @@ final class KafkaOwnerWatch implements OwnerWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaOwnerWatch.class);
     private static final Duration PARTITION_CHECK = Duration.ofSeconds(5);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Set<String> OWNER_FIELDS = Set.of(OwnerKind.ZONE.jsonField(), OwnerKind.ACCOUNT.jsonField());
 
     private final String topic;
-    private final JobConfigParser parser;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Set<String> owners = ConcurrentHashMap.newKeySet();
@@ -40,17 +42,16 @@ final class KafkaOwnerWatch implements OwnerWatch {
     private volatile RuntimeException failure;
     private volatile boolean closed;
 
-    private KafkaOwnerWatch(Properties kafka, String topic, JobConfigParser parser) {
+    private KafkaOwnerWatch(Properties kafka, String topic) {
         this.topic = topic;
-        this.parser = parser;
         this.consumer = TopicReader.consumer(kafka);
         this.thread = new Thread(this::follow, "owner-watch-" + topic);
         thread.setDaemon(true);
     }
 
     /** Reads {@code topic} to its current end, then follows it. */
-    static KafkaOwnerWatch start(Properties kafka, String topic, Duration timeout, JobConfigParser parser) {
-        KafkaOwnerWatch watch = new KafkaOwnerWatch(kafka, topic, parser);
+    static KafkaOwnerWatch start(Properties kafka, String topic, Duration timeout) {
+        KafkaOwnerWatch watch = new KafkaOwnerWatch(kafka, topic);
         try {
             watch.readToEnd(timeout);
         } catch (RuntimeException e) {
@@ -122,14 +123,40 @@ final class KafkaOwnerWatch implements OwnerWatch {
         }
     }
 
+    /**
+     * Remembers the owner a config names, without validating the rest: the router routes only valid
+     * configs, whose owner is exactly their {@code zone_id} or {@code account_id}, so taking both from
+     * every upsert keeps a superset at a fraction of a full parse (startup reads every config).
+     */
     private void learn(ConsumerRecord<byte[], byte[]> record) {
-        if (ConfigRecordCodec.decode(record.key(), record.value(), record.offset(), record.timestamp())
-                instanceof ConfigRecord.Upsert upsert) {
-            ParseResult result = parser.parse(upsert.json());
-            if (result.isValid()) {
-                owners.add(result.job().get().owner().id());
+        if (record.value() == null || record.key() == null || !isJobKey(record.key())) {
+            return;
+        }
+        try (JsonParser json = JSON.createParser(record.value())) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (value == JsonToken.VALUE_STRING && OWNER_FIELDS.contains(field)) {
+                    owners.add(json.getText());
+                } else {
+                    json.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // Not JSON: the config stage rejects it, and the router routes nothing for it.
+        }
+    }
+
+    private static boolean isJobKey(byte[] key) {
+        for (byte b : key) {
+            if (b < '0' || b > '9') {
+                return false;
             }
         }
+        return key.length > 0;
     }
 
     @Override

@@ -1,14 +1,15 @@
 package io.logpush.config.broadcast;
 
 /**
- * The owners that have a valid job config on the config topic, followed live. It never forgets an
- * owner, so it always knows every owner the router has an enabled job for (and more): an event of
- * an owner it does not know can be dropped before it costs the hop to the router.
+ * The owners named by a job config on the config topic, followed live. It never forgets an owner
+ * and does not validate configs, so it always knows every owner the router has an enabled job for
+ * (and more): an event of an owner it does not know can be dropped before it costs the hop to the
+ * router.
  */
 public interface OwnerWatch extends AutoCloseable {
 
     /**
-     * Whether {@code owner} has, or had, a valid config.
+     * Whether a config names, or named, {@code owner}.
      *
      * @throws IllegalStateException once following the topic has failed: the task restarts and reads it again
      */

@@ -1,6 +1,5 @@
 package io.logpush.config.broadcast;
 
-import io.logpush.config.JobConfigParser;
 import io.logpush.config.testutils.EmbeddedKafka;
 import io.logpush.config.testutils.Jobs;
 import io.logpush.config.topic.ConfigRecordCodec;
@@ -22,8 +21,6 @@ class KafkaOwnerWatchITCase {
     @RegisterExtension
     static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
-    private static final JobConfigParser PARSER = new JobConfigParser(Jobs.TEST_POLICY);
-
     private static void send(ProducerRecord<byte[], byte[]> record) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -40,31 +37,34 @@ class KafkaOwnerWatchITCase {
     }
 
     @Test
-    void knowsEveryOwnerWithAValidConfigBeforeItReturnsAndNeverForgetsOne() throws Exception {
+    void knowsEveryOwnerAConfigNamesBeforeItReturnsAndNeverForgetsOne() throws Exception {
         String topic = "owners-before";
         KAFKA.createTopic(topic, 2);
         send(ConfigRecordCodec.upsert(topic, 1, Jobs.httpJobJson(1, "zone-a", true)));
         send(ConfigRecordCodec.upsert(topic, 2, Jobs.httpJobJson(2, "zone-b", false)));
         send(ConfigRecordCodec.delete(topic, 2));
         send(ConfigRecordCodec.upsert(topic, 3, "{\"zone_id\":\"zone-x\",\"dataset\":\"nope\"}"));
-        send(new ProducerRecord<>(topic, "not-a-job".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)));
+        send(new ProducerRecord<>(topic, "not-a-job".getBytes(StandardCharsets.UTF_8),
+                "{\"zone_id\":\"zone-control\"}".getBytes(StandardCharsets.UTF_8)));
+        send(new ProducerRecord<>(topic, "5".getBytes(StandardCharsets.UTF_8), new byte[] {'{', 0, (byte) 0xff}));
 
-        try (OwnerWatch watch = KafkaOwnerWatch.start(KAFKA.clientProperties(), topic, Duration.ofSeconds(30), PARSER)) {
+        try (OwnerWatch watch = KafkaOwnerWatch.start(KAFKA.clientProperties(), topic, Duration.ofSeconds(30))) {
             assertThat(watch.has("zone-a")).as("read before start returned").isTrue();
             assertThat(watch.has("zone-b")).as("disabled, then deleted: still known (the guard may hold the deletion)").isTrue();
-            assertThat(watch.has("zone-x")).as("an invalid config routes nothing").isFalse();
-            assertThat(watch.size()).isEqualTo(2);
+            assertThat(watch.has("zone-x")).as("an invalid config's owner: more than needed is harmless").isTrue();
+            assertThat(watch.has("zone-control")).as("not a job's key").isFalse();
+            assertThat(watch.size()).isEqualTo(3);
 
             send(ConfigRecordCodec.upsert(topic, 4, Jobs.httpJobJson(4, "zone-c", true)));
             await("zone-c", () -> watch.has("zone-c"));
-            assertThat(watch.size()).isEqualTo(3);
+            assertThat(watch.size()).isEqualTo(4);
         }
     }
 
     @Test
     void followsATopicCreatedAfterItStarted() throws Exception {
         String topic = "owners-later";
-        try (OwnerWatch watch = KafkaOwnerWatch.start(KAFKA.clientProperties(), topic, Duration.ofSeconds(30), PARSER)) {
+        try (OwnerWatch watch = KafkaOwnerWatch.start(KAFKA.clientProperties(), topic, Duration.ofSeconds(30))) {
             assertThat(watch.size()).isZero();
             KAFKA.createTopic(topic, 1);
             send(ConfigRecordCodec.upsert(topic, 1, Jobs.httpJobJson(1, "zone-late", true)));

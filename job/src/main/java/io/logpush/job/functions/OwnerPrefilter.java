@@ -1,8 +1,6 @@
 package io.logpush.job.functions;
 
 import io.logpush.config.Dataset;
-import io.logpush.config.DeploymentPolicy;
-import io.logpush.config.JobConfigParser;
 import io.logpush.config.broadcast.ConfigBootstrap;
 import io.logpush.config.broadcast.OwnerWatch;
 import io.logpush.job.records.RawEvent;
@@ -12,7 +10,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Drops, in the source's own task, the events of owners that have no job config at all: at
+ * Drops, in the source's own task, the events of owners that no job config names: at
  * Cloudflare's scale more than 90% of events, which would otherwise each be serialized, copied and
  * handed to the router's task only to be counted there. Flink can chain this filter to the source;
  * it cannot chain the router, whose second input is the broadcast config stream (a task with a
@@ -30,21 +28,19 @@ public final class OwnerPrefilter extends RichFilterFunction<RawEvent> {
 
     private static final long serialVersionUID = 1L;
 
-    private final DeploymentPolicy policy;
     private final ConfigBootstrap bootstrap;
     private transient OwnerWatch owners;
     // Package-visible for tests.
     transient Counter eventsRead;
     transient Counter eventsUnconfigured;
 
-    public OwnerPrefilter(DeploymentPolicy policy, ConfigBootstrap bootstrap) {
-        this.policy = policy;
+    public OwnerPrefilter(ConfigBootstrap bootstrap) {
         this.bootstrap = bootstrap;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        owners = bootstrap.watchOwners(new JobConfigParser(policy)).orElse(null);
+        owners = bootstrap.watchOwners().orElse(null);
         MetricGroup group = getRuntimeContext().getMetricGroup();
         eventsRead = group.counter("eventsRead");
         eventsUnconfigured = group.counter("eventsUnconfigured");

@@ -6,7 +6,6 @@ import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.OwnerWatch;
 import io.logpush.config.guard.GuardSettings;
 import io.logpush.job.records.RawEvent;
-import io.logpush.job.testutils.JobConfigs;
 import org.apache.flink.streaming.api.operators.StreamFilter;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class OwnerPrefilterTest {
             }
 
             @Override
-            public Optional<OwnerWatch> watchOwners(JobConfigParser parser) {
+            public Optional<OwnerWatch> watchOwners() {
                 return Optional.of(watch);
             }
         };
@@ -61,7 +60,7 @@ class OwnerPrefilterTest {
 
     @Test
     void dropsOnlyEventsOfOwnersWithoutAConfig() throws Exception {
-        OwnerPrefilter prefilter = new OwnerPrefilter(JobConfigs.POLICY, watching(new FixedOwners(Set.of("zone-a"), false)));
+        OwnerPrefilter prefilter = new OwnerPrefilter(watching(new FixedOwners(Set.of("zone-a"), false)));
         try (var harness = new OneInputStreamOperatorTestHarness<>(new StreamFilter<>(prefilter))) {
             harness.open();
             for (RawEvent e : List.of(event("zone-a", "http_requests"), event("zone-z", "http_requests"),
@@ -79,7 +78,7 @@ class OwnerPrefilterTest {
 
     @Test
     void aWatchThatStoppedFollowingFailsTheTaskInsteadOfDroppingNewOwnersSilently() throws Exception {
-        OwnerPrefilter prefilter = new OwnerPrefilter(JobConfigs.POLICY, watching(new FixedOwners(Set.of(), true)));
+        OwnerPrefilter prefilter = new OwnerPrefilter(watching(new FixedOwners(Set.of(), true)));
         try (var harness = new OneInputStreamOperatorTestHarness<>(new StreamFilter<>(prefilter))) {
             harness.open();
             assertThatThrownBy(() -> harness.processElement(event("zone-a", "http_requests"), 1_000L))
@@ -89,7 +88,7 @@ class OwnerPrefilterTest {
 
     @Test
     void withoutAWatchEveryEventPasses() throws Exception {
-        OwnerPrefilter prefilter = new OwnerPrefilter(JobConfigs.POLICY, ConfigBootstrap.none());
+        OwnerPrefilter prefilter = new OwnerPrefilter(ConfigBootstrap.none());
         try (var harness = new OneInputStreamOperatorTestHarness<>(new StreamFilter<>(prefilter))) {
             harness.open();
             harness.processElement(event("zone-z", "http_requests"), 1_000L);
