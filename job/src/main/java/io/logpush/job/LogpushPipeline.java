@@ -61,7 +61,7 @@ public final class LogpushPipeline {
         routed.getSideOutput(EventRouter.DEAD_LETTERS).sinkTo(deadLetters).uid("dlq-sink").name("Dead-letter topic");
 
         routed.keyBy(RoutedRecord::jobId)
-                .connect(broadcast)
+                .connect(updates.broadcast(JobBuffer.FRAMES))
                 .process(new JobBuffer(settings.policy(), settings.configCheckPeriod(), settings.chunkBytes()))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");

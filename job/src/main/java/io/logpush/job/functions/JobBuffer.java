@@ -3,14 +3,18 @@ package io.logpush.job.functions;
 import io.logpush.config.Destination;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
+import io.logpush.config.LogpushJob;
+import io.logpush.config.ParseResult;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
+import io.logpush.job.records.JobFrame;
 import io.logpush.job.records.OpenBatchState;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -60,6 +64,8 @@ import java.util.TreeMap;
  *
  * <p>Keyed state per job: the records ({@code MapState} index to event time + bytes), the counters,
  * the frame, and the next batch sequence number (kept across batches: it names the objects).
+ * Broadcast state ({@link #FRAMES}): per job, its latest config version and the frame of a new batch
+ * under it; not the config, as every instance holds one entry per job and checkpoints it each time.
  */
 public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk>
         implements CheckpointedFunction {
@@ -78,13 +84,16 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     static final ValueStateDescriptor<BatchFrame> FRAME =
             new ValueStateDescriptor<>("batch-frame", TypeInformation.of(BatchFrame.class));
     static final ValueStateDescriptor<Long> SEQUENCE = new ValueStateDescriptor<>("batch-sequence", Types.LONG);
+    /** Broadcast state: per job, its latest version and the frame of a new batch ({@link JobFrame}). */
+    public static final MapStateDescriptor<Long, JobFrame> FRAMES =
+            new MapStateDescriptor<>("job-frames", Types.LONG, TypeInformation.of(JobFrame.class));
 
     private final DeploymentPolicy policy;
     private final long checkPeriodMillis;
     private final int chunkBytes;
 
-    /** Per job, only the frame its current config gives a new batch: a parsed config is ten times larger. */
-    private transient JobTable<BatchFrame> table;
+    private transient JobConfigParser parser;
+    private transient BroadcastState<Long, JobFrame> frames;
     private transient MapState<Long, byte[]> records;
     private transient ValueState<OpenBatchState> batch;
     private transient ValueState<BatchFrame> frame;
@@ -113,8 +122,14 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        table = new JobTable<>(new JobConfigParser(policy), (job, version) -> job.enabled() ? BatchFrame.of(job, version) : null);
-        table.load(context.getOperatorStateStore().getBroadcastState(JobTable.STATE).entries());
+        parser = new JobConfigParser(policy);
+        frames = context.getOperatorStateStore().getBroadcastState(FRAMES);
+        // Savepoints taken before the frames existed hold the configs themselves: compile them once.
+        BroadcastState<Long, ConfigUpdate> configs = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
+        for (Map.Entry<Long, ConfigUpdate> entry : configs.entries()) {
+            apply(entry.getValue());
+        }
+        configs.clear();
     }
 
     @Override
@@ -146,7 +161,31 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     @Override
     public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
         // O(1): the affected job's next record or check timer acts on the change.
-        table.apply(ctx.getBroadcastState(JobTable.STATE), update);
+        apply(update);
+    }
+
+    /** Keeps the update's frame if it is newer than the job's, so the order updates arrive in does not matter. */
+    private void apply(ConfigUpdate update) throws Exception {
+        JobFrame current = frames.get(update.jobId());
+        if (current == null || update.supersedes(current.version())) {
+            frames.put(update.jobId(), new JobFrame(update.version(), compile(update)));
+        }
+    }
+
+    /** The frame of a new batch under the update's config; null if it deletes or disables the job. */
+    private BatchFrame compile(ConfigUpdate update) {
+        if (update.json().isEmpty()) {
+            return null;
+        }
+        ParseResult result = parser.parse(update.json().get());
+        if (!result.isValid()) {
+            // Validated by the config stage with the same policy; only a changed deployment policy gets here.
+            LOG.error("Config of job {} version {} is invalid under this deployment's policy; treating the job as"
+                    + " removed: {}", update.jobId(), update.version(), result.errors());
+            return null;
+        }
+        LogpushJob job = result.job().get();
+        return job.enabled() ? BatchFrame.of(job, update.version()) : null;
     }
 
     @Override
@@ -154,7 +193,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         recordsIn.inc();
         long now = ctx.timerService().currentProcessingTime();
         long job = record.jobId();
-        long version = table.version(job);
+        JobFrame entry = frames.get(job);
+        long version = entry == null ? -1 : entry.version();
         OpenBatchState open = batch.value();
         if (version < record.configVersion()) {
             OpenBatchState held = append(record, open, null, now);
@@ -162,7 +202,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
                     : held.awaiting(record.configVersion()), null, now));
             return;
         }
-        BatchFrame config = table.job(job).orElse(null);
+        BatchFrame config = entry == null ? null : entry.frame();
         BatchFrame current = frameOf(open, config);
         if (current != null && (config == null || current.configVersion() != version)) {
             if (config == null) {
@@ -216,9 +256,11 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         }
         long job = ctx.getCurrentKey();
         BatchFrame current = frame.value();
-        BatchFrame config = table.job(job).orElse(null);
+        JobFrame entry = frames.get(job);
+        long version = entry == null ? -1 : entry.version();
+        BatchFrame config = entry == null ? null : entry.frame();
         if (current == null) {
-            if (table.version(job) < open.awaitedVersion() && !endOfInput) {
+            if (version < open.awaitedVersion() && !endOfInput) {
                 batch.update(schedule(ctx, open, null, timestamp));
             } else if (config == null) {
                 recordsDropped.inc(open.count());
@@ -232,7 +274,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
             }
             return;
         }
-        if (config == null || current.configVersion() != table.version(job)) {
+        if (config == null || current.configVersion() != version) {
             flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
         } else if (endOfInput) {
             flush(ctx, out, current, BatchCloseReason.END_OF_INPUT);
@@ -315,7 +357,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         }
         List<long[]> cuts = cuts(open, current);
         long job = ctx.getCurrentKey();
-        RecordScan scan = new RecordScan(records);
+        RecordScan scan = new RecordScan(records, open.count());
         for (long[] cut : cuts) {
             emit(job, current, cut, scan, out, reason);
         }
@@ -335,7 +377,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         long bytes = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        RecordScan scan = new RecordScan(records);
+        RecordScan scan = new RecordScan(records, open.count());
         for (long i = 0; i < open.count(); i++) {
             byte[] stored = scan.next(i);
             long length = stored.length - 8;
@@ -392,7 +434,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         recordsBuffered = Math.max(0, recordsBuffered - open.count());
         openBatches = Math.max(0, openBatches - 1);
         openedAt.computeIfPresent(open.openedAt(), (t, n) -> n == 1 ? null : n - 1);
-        records.clear();
+        RecordScan.clear(records, open.count());
         batch.clear();
         frame.clear();
     }

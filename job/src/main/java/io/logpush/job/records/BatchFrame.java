@@ -18,12 +18,19 @@ import java.nio.charset.StandardCharsets;
 public record BatchFrame(long configVersion, String directoryTemplate, byte[] batchPrefix, byte[] batchSuffix,
                          byte[] recordDelimiter, long maxBytes, long maxRecords, long maxIntervalMillis) {
 
+    private static final byte[] NONE = new byte[0];
+    private static final byte[] NEWLINE = {'\n'};
+
     public static BatchFrame of(LogpushJob job, long configVersion) {
         OutputOptions o = job.outputOptions();
-        return new BatchFrame(configVersion, job.destination().directoryTemplate(),
-                o.batchPrefix().getBytes(StandardCharsets.UTF_8), o.batchSuffix().getBytes(StandardCharsets.UTF_8),
-                o.recordDelimiter().getBytes(StandardCharsets.UTF_8), job.limits().maxBytes(), job.limits().maxRecords(),
+        return new BatchFrame(configVersion, job.destination().directoryTemplate(), bytes(o.batchPrefix()),
+                bytes(o.batchSuffix()), bytes(o.recordDelimiter()), job.limits().maxBytes(), job.limits().maxRecords(),
                 job.limits().maxInterval().toMillis());
+    }
+
+    /** Shared arrays for the usual framing: every buffer instance holds a frame per job. Never written to. */
+    private static byte[] bytes(String s) {
+        return s.isEmpty() ? NONE : s.equals("\n") ? NEWLINE : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Bytes an object has besides its records: batch prefix and suffix. */

@@ -10,10 +10,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class JobBufferTest {
     void setUp() throws Exception {
         buffer = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                buffer, RoutedRecord::jobId, Types.LONG, JobTable.STATE);
+                buffer, RoutedRecord::jobId, Types.LONG, JobBuffer.FRAMES);
         harness.setProcessingTime(1_000);
     }
 
@@ -171,7 +173,7 @@ class JobBufferTest {
         // Second attempt, restored from the checkpoint: the partitions interleave the other way.
         harness.close();
         harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobTable.STATE)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
         harness.setup();
         harness.initializeState(checkpoint);
         harness.open();
@@ -185,10 +187,41 @@ class JobBufferTest {
     }
 
     @Test
+    void aSavepointThatHoldsTheConfigsThemselvesIsCompiledIntoFramesOnRestore() throws Exception {
+        // How the buffer kept broadcast state before frames: every job's config update, whole.
+        KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
+            @Override
+            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) {}
+
+            @Override
+            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+                ctx.getBroadcastState(JobTable.STATE).put(update.jobId(), update);
+            }
+        };
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(before, RoutedRecord::jobId, Types.LONG,
+                JobTable.STATE);
+        configure("\"max_upload_records\":1", true);
+        OperatorSubtaskState savepoint = harness.snapshot(1, 1_000);
+        harness.close();
+
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        harness.setup();
+        harness.initializeState(savepoint);
+        harness.open();
+        record("restored\n");
+        assertThat(batches()).singleElement().satisfies(batch -> {
+            assertThat(batch.content()).isEqualTo("restored\n");
+            assertThat(batch.descriptor().configVersion()).isEqualTo(version);
+        });
+    }
+
+    @Test
     void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
         harness.close();
         harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 4_096), List.of(JobTable.STATE)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+                new JobBuffer(JobConfigs.POLICY, CHECK, 4_096), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.setup();
         harness.open();
