@@ -10,11 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -38,6 +40,8 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     private final LongSupplier clock;
     private final Map<BatchKey, OpenBatch> open = new LinkedHashMap<>();
     private final List<BatchCommittable> completed = new ArrayList<>();
+    /** Compressors not in use: one per batch open at a time (normally one), reused from object to object. */
+    private final ArrayDeque<GzipMember> compressors = new ArrayDeque<>();
     private final WriterMetrics metrics;
 
     /** Batches are told apart by job and sequence number. */
@@ -60,13 +64,16 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
             if (chunk.index() != 0) {
                 throw new IllegalStateException(chunk + " arrived without the batch's first chunk");
             }
-            batch = OpenBatch.open(chunk.batch(), compression, staging, writers);
+            GzipMember gzip = compression == Compression.GZIP
+                    ? Objects.requireNonNullElseGet(compressors.poll(), GzipMember::new) : null;
+            batch = OpenBatch.open(chunk.batch(), compression, staging, writers, gzip);
             open.put(key, batch);
         }
         batch.write(chunk);
         if (chunk.last()) {
             open.remove(key);
             BatchCommittable committable = batch.closeForCommit(clock.getAsLong());
+            release(batch);
             completed.add(committable);
             metrics.batchesWritten.inc();
             metrics.recordsWritten.inc(batch.batch().records());
@@ -96,7 +103,16 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     public void close() throws Exception {
         for (OpenBatch batch : open.values()) {
             batch.discard();
+            release(batch);
         }
         open.clear();
+        compressors.forEach(GzipMember::close);
+        compressors.clear();
+    }
+
+    private void release(OpenBatch batch) {
+        if (batch.compressor() != null) {
+            compressors.push(batch.compressor());
+        }
     }
 }

@@ -12,7 +12,6 @@ import org.apache.flink.core.fs.RecoverableWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * One batch object being written: a recoverable stream to its path in the staging area (hidden
@@ -27,12 +26,12 @@ final class OpenBatch {
     private final RecoverableWriter writer;
     private final RecoverableFsDataOutputStream stream;
     private final OutputStream out;
-    private final GZIPOutputStream gzip;
+    private final GzipMember gzip;
     private int nextChunk;
     private long uncompressed;
 
     private OpenBatch(BatchDescriptor batch, Path target, String destination, RecoverableWriter writer,
-                      RecoverableFsDataOutputStream stream, GZIPOutputStream gzip) {
+                      RecoverableFsDataOutputStream stream, GzipMember gzip) {
         this.batch = batch;
         this.target = target;
         this.destination = destination;
@@ -42,12 +41,15 @@ final class OpenBatch {
         this.out = gzip == null ? stream : gzip;
     }
 
-    static OpenBatch open(BatchDescriptor batch, Compression compression, StagingArea staging, RecoverableWriters writers)
-            throws IOException {
+    /** @param gzip the compressor to use (free), or null for an uncompressed object */
+    static OpenBatch open(BatchDescriptor batch, Compression compression, StagingArea staging, RecoverableWriters writers,
+                          GzipMember gzip) throws IOException {
         Path target = staging.stagedPath(batch, compression);
         RecoverableWriter writer = writers.forPath(target);
         RecoverableFsDataOutputStream stream = writer.open(target);
-        GZIPOutputStream gzip = compression == Compression.GZIP ? new GZIPOutputStream(stream, 64 << 10) : null;
+        if (gzip != null) {
+            gzip.start(stream);
+        }
         return new OpenBatch(batch, target, batch.objectPath(compression), writer, stream, gzip);
     }
 
@@ -81,11 +83,16 @@ final class OpenBatch {
                 writer.getCommitRecoverableSerializer().getVersion(), serialized, written, nowMillis);
     }
 
-    /**
-     * Abandons the object (on shutdown or failover): its hidden data is never committed. The
-     * compressor is not closed, as that would write a trailer; its native memory goes with it.
-     */
+    /** The compressor, free again once the object is closed or discarded; null if uncompressed. */
+    GzipMember compressor() {
+        return gzip;
+    }
+
+    /** Abandons the object (on shutdown or failover): its hidden data is never committed. */
     void discard() throws IOException {
+        if (gzip != null) {
+            gzip.abandon();
+        }
         stream.close();
     }
 }
