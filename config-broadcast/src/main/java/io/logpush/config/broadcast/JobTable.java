@@ -88,19 +88,25 @@ public final class JobTable<J> {
     private void remember(ConfigUpdate update) {
         versions.put(update.jobId(), update.version());
         jobs.remove(update.jobId());
+        LogpushJob job = parse(parser, update);
+        J compiled = job == null ? null : compiler.compile(job, update.version());
+        if (compiled != null) {
+            jobs.put(update.jobId(), compiled);
+        }
+    }
+
+    /** The update's job, or null if it deletes the job or (logged) is invalid under {@code parser}'s policy. */
+    public static LogpushJob parse(JobConfigParser parser, ConfigUpdate update) {
         if (update.json().isEmpty()) {
-            return;
+            return null;
         }
         ParseResult result = parser.parse(update.json().get());
-        if (result.isValid()) {
-            J compiled = compiler.compile(result.job().get(), update.version());
-            if (compiled != null) {
-                jobs.put(update.jobId(), compiled);
-            }
-        } else {
+        if (!result.isValid()) {
             // Validated by the config stage with the same policy; only a changed deployment policy gets here.
             LOG.error("Config of job {} version {} is invalid under this deployment's policy; treating the job as"
                     + " removed: {}", update.jobId(), update.version(), result.errors());
+            return null;
         }
+        return result.job().get();
     }
 }

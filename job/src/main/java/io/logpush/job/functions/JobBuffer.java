@@ -4,7 +4,6 @@ import io.logpush.config.Destination;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
 import io.logpush.config.LogpushJob;
-import io.logpush.config.ParseResult;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
@@ -174,18 +173,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     /** The frame of a new batch under the update's config; null if it deletes or disables the job. */
     private BatchFrame compile(ConfigUpdate update) {
-        if (update.json().isEmpty()) {
-            return null;
-        }
-        ParseResult result = parser.parse(update.json().get());
-        if (!result.isValid()) {
-            // Validated by the config stage with the same policy; only a changed deployment policy gets here.
-            LOG.error("Config of job {} version {} is invalid under this deployment's policy; treating the job as"
-                    + " removed: {}", update.jobId(), update.version(), result.errors());
-            return null;
-        }
-        LogpushJob job = result.job().get();
-        return job.enabled() ? BatchFrame.of(job, update.version()) : null;
+        LogpushJob job = JobTable.parse(parser, update);
+        return job != null && job.enabled() ? BatchFrame.of(job, update.version()) : null;
     }
 
     @Override
@@ -233,7 +222,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     /**
      * The open batch's frame. When the batch opened under the job's current config, that is the
-     * table's frame (one state read less per record); otherwise it is read from state.
+     * frame in broadcast state (one keyed-state read less per record); otherwise it is read from state.
      *
      * @param config the frame of the job's current config, null if the job is removed or disabled
      */
