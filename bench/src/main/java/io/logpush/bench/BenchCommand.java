@@ -31,8 +31,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", description = "Events per workload (default: ${DEFAULT-VALUE}).")
     long events = 1_000_000;
 
-    @Option(names = "--workloads", split = ",", description = "Workloads: mix, all, sweep (default: ${DEFAULT-VALUE}).")
-    List<String> workloads = List.of("mix", "all", "sweep");
+    @Option(names = "--workloads", split = ",", description = "Workloads: mix, flood, all, sweep (default: ${DEFAULT-VALUE}).")
+    List<String> workloads = List.of("mix", "flood", "all", "sweep");
 
     @Option(names = "--all-jobs", description = "Jobs in the all-configured workload (default: ${DEFAULT-VALUE}).")
     int allJobs = 1_000;
@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-jobs", split = ",", description = "Job counts of the sweep, all configured (default: ${DEFAULT-VALUE}).")
     List<Integer> sweepJobs = List.of(100, 1_000, 10_000, 100_000);
 
-    @Option(names = "--contenders", split = ",", description = "Who runs on mix and all: ceiling, naive, ours (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--contenders", split = ",", description = "Who runs on mix, flood and all: ceiling, naive, ours (default: ${DEFAULT-VALUE}).")
     List<Contender> contenders = List.of(Contender.CEILING, Contender.NAIVE, Contender.OURS);
 
     @Option(names = "--sweep-contenders", split = ",", description = "Who runs on the sweep (default: ${DEFAULT-VALUE}).")
@@ -161,10 +161,11 @@ public final class BenchCommand implements Callable<Integer> {
         for (String name : workloads) {
             switch (name) {
                 case "mix" -> list.add(Workload.cloudflareMix(events, seed));
+                case "flood" -> list.add(Workload.failOpenFlood(events, seed));
                 case "all" -> list.add(Workload.allConfigured(events, allJobs, seed));
                 case "sweep" -> sweepJobs.stream().filter(j -> j != allJobs || !workloads.contains("all"))
                         .forEach(j -> list.add(Workload.allConfigured(events, j, seed)));
-                default -> throw new IllegalArgumentException("unknown workload '" + name + "' (mix, all, sweep)");
+                default -> throw new IllegalArgumentException("unknown workload '" + name + "' (mix, flood, all, sweep)");
             }
         }
         return list;

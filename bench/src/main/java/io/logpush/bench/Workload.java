@@ -24,6 +24,14 @@ public record Workload(String name, long events, int jobs, double configuredShar
         return new Workload("cloudflare-mix", events, 1_000, 0.10, 100_000, seed);
     }
 
+    /**
+     * The 2024-11-14 incident's fail-open flood as input: the mix's 1,000 jobs, plus 40 times as many
+     * owners without a job sending 40 times their events (so 1 event in 41 is configured).
+     */
+    public static Workload failOpenFlood(long events, long seed) {
+        return new Workload("fail-open-flood", events, 1_000, 1.0 / 41, 40_000, seed);
+    }
+
     /** Every event belongs to one of {@code jobs} configured jobs. */
     public static Workload allConfigured(long events, int jobs, long seed) {
         return new Workload("all-configured-" + jobs, events, jobs, 1.0, 1, seed);

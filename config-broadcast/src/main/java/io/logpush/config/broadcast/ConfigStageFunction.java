@@ -51,6 +51,8 @@ public final class ConfigStageFunction extends KeyedProcessFunction<Byte, Config
     private transient Counter applied;
     private transient Counter rejected;
     private transient long latestOffset = -1;
+    private transient volatile int activeJobs;
+    private transient volatile int heldChanges;
 
     public ConfigStageFunction(DeploymentPolicy policy, GuardSettings settings) {
         this.policy = policy;
@@ -84,8 +86,15 @@ public final class ConfigStageFunction extends KeyedProcessFunction<Byte, Config
         applied = group.counter("configApplied");
         rejected = group.counter("configRejected");
         group.gauge("configVersion", () -> latestOffset);
-        group.gauge("activeJobs", () -> processor.activeJobs());
-        group.gauge("heldChanges", () -> processor.held().size());
+        group.gauge("activeJobs", () -> activeJobs);
+        group.gauge("heldChanges", () -> heldChanges);
+        publishGauges();
+    }
+
+    /** Copies what the gauges show: they are read on the metrics thread, the processor changes on the task thread. */
+    private void publishGauges() {
+        activeJobs = processor.activeJobs();
+        heldChanges = processor.held().size();
     }
 
     @Override
@@ -110,6 +119,7 @@ public final class ConfigStageFunction extends KeyedProcessFunction<Byte, Config
 
     private void emit(ConfigProcessor.Output output, Context ctx, Collector<ConfigUpdate> out) {
         output.updates().forEach(out::collect);
+        publishGauges();
         for (ConfigStatus status : output.statuses()) {
             if (status instanceof ConfigStatus.JobStatus job) {
                 if (job.state() == ConfigStatus.State.REJECTED) {

@@ -65,6 +65,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     /** owner -> dataset -> the routes of its enabled jobs. */
     private transient Map<String, Map<String, Routes>> index;
     private transient EventParser parser;
+    /** How many routes the index holds, for the gauge (read on the metrics thread, so not the index itself). */
+    private transient volatile int activeRoutes;
     /** The buffer every job's encoder renders into. */
     private transient StringBuilder encoding;
     /** Package-visible for tests. */
@@ -157,7 +159,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     public void open(OpenContext openContext) {
         parser = new EventParser(64);
         counters = new Counters(getRuntimeContext().getMetricGroup());
-        getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> index.values().stream().mapToInt(m -> m.values().stream().mapToInt(r -> r.routes().size()).sum()).sum());
+        getRuntimeContext().getMetricGroup().gauge("activeJobs", () -> activeRoutes);
     }
 
     @Override
@@ -234,6 +236,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         }
         routes.add(route);
         byDataset.put(route.dataset(), Routes.of(routes));
+        activeRoutes++;
     }
 
     private void removeRoute(Route route) {
@@ -244,7 +247,9 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         Routes before = byDataset.get(route.dataset());
         if (before != null) {
             List<Route> routes = new ArrayList<>(before.routes());
-            routes.removeIf(r -> r.jobId() == route.jobId());
+            if (routes.removeIf(r -> r.jobId() == route.jobId())) {
+                activeRoutes--;
+            }
             if (routes.isEmpty()) {
                 byDataset.remove(route.dataset());
             } else {

@@ -107,6 +107,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient long openBatches;
     /** Opening times of the batches opened by this attempt (a multiset), for the oldest-record-age gauge. */
     private transient TreeMap<Long, Integer> openedAt;
+    /** The earliest of {@link #openedAt} (0: none), for the gauge, which is read on the metrics thread. */
+    private transient volatile long oldestOpenedAt;
 
     /**
      * @param checkPeriod how often an open batch checks its job's config (bounds how long a deleted
@@ -154,7 +156,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         openedAt = new TreeMap<>();
         group.gauge("recordsBuffered", () -> recordsBuffered);
         group.gauge("openBatches", () -> openBatches);
-        group.gauge("oldestBufferedMillis", () -> openedAt.isEmpty() ? 0L : System.currentTimeMillis() - openedAt.firstKey());
+        group.gauge("oldestBufferedMillis", () -> oldestOpenedAt == 0 ? 0L : System.currentTimeMillis() - oldestOpenedAt);
     }
 
     @Override
@@ -308,6 +310,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         if (open == null) {
             openBatches++;
             openedAt.merge(now, 1, Integer::sum);
+            oldestOpenedAt = openedAt.firstKey();
             long bytes = (current == null ? 0 : current.overhead()) + record.bytes().length;
             return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, 0,
                     current == null ? 0 : current.configVersion());
@@ -423,6 +426,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         recordsBuffered = Math.max(0, recordsBuffered - open.count());
         openBatches = Math.max(0, openBatches - 1);
         openedAt.computeIfPresent(open.openedAt(), (t, n) -> n == 1 ? null : n - 1);
+        oldestOpenedAt = openedAt.isEmpty() ? 0 : openedAt.firstKey();
         RecordScan.clear(records, open.count());
         batch.clear();
         frame.clear();
