@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * The job configs one pipeline instance knows. Broadcast state ({@link #STATE}) holds the latest
  * {@link ConfigUpdate} per job, tombstones included, and is the checkpointed truth; this class
- * keeps, per job, the version and what its operator compiles the config into ({@code J}: only what
- * that operator needs, because every parallel instance holds one per job). An update applies only
+ * keeps, per job, what its operator compiles the config into ({@code J}: only what that operator
+ * needs, because every parallel instance holds one per job). An update applies only
  * if its version is newer, so every instance converges on the same table whatever order it
  * receives updates in.
  *
@@ -42,7 +42,6 @@ public final class JobTable<J> {
 
     private final JobConfigParser parser;
     private final Compiler<J> compiler;
-    private final Map<Long, Long> versions = new HashMap<>();
     private final Map<Long, J> jobs = new HashMap<>();
 
     public JobTable(JobConfigParser parser, Compiler<J> compiler) {
@@ -52,7 +51,6 @@ public final class JobTable<J> {
 
     /** Rebuilds the compiled jobs from broadcast state (after a restore). */
     public void load(Iterable<Map.Entry<Long, ConfigUpdate>> state) {
-        versions.clear();
         jobs.clear();
         for (Map.Entry<Long, ConfigUpdate> entry : state) {
             remember(entry.getValue());
@@ -76,17 +74,11 @@ public final class JobTable<J> {
         return Optional.ofNullable(jobs.get(jobId));
     }
 
-    /** The version this instance holds for the job (a deletion's too), or -1 if it has none. */
-    public long version(long jobId) {
-        return versions.getOrDefault(jobId, -1L);
-    }
-
     public Iterable<J> jobs() {
         return jobs.values();
     }
 
     private void remember(ConfigUpdate update) {
-        versions.put(update.jobId(), update.version());
         jobs.remove(update.jobId());
         LogpushJob job = parse(parser, update);
         J compiled = job == null ? null : compiler.compile(job, update.version());

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -132,7 +133,8 @@ final class KafkaOwnerWatch implements OwnerWatch {
         if (record.value() == null || record.key() == null || !isJobKey(record.key())) {
             return;
         }
-        try (JsonParser json = JSON.createParser(record.value())) {
+        // Decoded as the config stage decodes it, so that an owner id is the same string in both.
+        try (JsonParser json = JSON.createParser(new String(record.value(), StandardCharsets.UTF_8))) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return;
             }
