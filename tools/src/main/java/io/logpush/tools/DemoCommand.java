@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +42,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * {@code logpush demo}: an embedded Kafka broker (KRaft, 127.0.0.1), the pipeline in a local Flink
@@ -86,6 +89,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path root = out.toAbsolutePath();
         Path objects = root.resolve("objects");
+        // A run checks what it delivered by reading objects/, so an earlier run's output must go first.
+        for (String previous : List.of("objects", "checkpoints", "staging")) {
+            if (deleteRecursively(root.resolve(previous))) {
+                System.out.println("Removed the previous run's " + root.resolve(previous));
+            }
+        }
         Files.createDirectories(objects);
         try (KafkaClusterTestKit kafka = startKafka()) {
             Properties props = new Properties();
@@ -106,6 +115,19 @@ public final class DemoCommand implements Callable<Integer> {
             job.cancel().get();
             return summary(generated, check.scan(), complete) ? 0 : 1;
         }
+    }
+
+    /** Deletes {@code dir} and everything under it; false if it did not exist. */
+    private static boolean deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return false;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        return true;
     }
 
     private static KafkaClusterTestKit startKafka() throws Exception {
