@@ -67,6 +67,17 @@ class JobBufferTest {
                 JobConfigs.json(JOB, "z", "file:///out/{DATE}", enabled, outputOptions, limits)), 1L);
     }
 
+    /** A new buffer (16-byte chunks) restored from {@code state}, as after a failover or an upgrade. */
+    private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> restored(
+            OperatorSubtaskState state) throws Exception {
+        var restored = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        restored.setup();
+        restored.initializeState(state);
+        restored.open();
+        return restored;
+    }
+
     private void record(String text) throws Exception {
         record(text, version);
     }
@@ -172,11 +183,7 @@ class JobBufferTest {
 
         // Second attempt, restored from the checkpoint: the partitions interleave the other way.
         harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
-        harness.setup();
-        harness.initializeState(checkpoint);
-        harness.open();
+        harness = restored(checkpoint);
         record("from-partition-1\n");
         record("from-partition-0\n");
         Batch second = batches().get(0);
@@ -205,11 +212,7 @@ class JobBufferTest {
         OperatorSubtaskState savepoint = harness.snapshot(1, 1_000);
         harness.close();
 
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
-        harness.setup();
-        harness.initializeState(savepoint);
-        harness.open();
+        harness = restored(savepoint);
         record("restored\n");
         assertThat(batches()).singleElement().satisfies(batch -> {
             assertThat(batch.content()).isEqualTo("restored\n");
