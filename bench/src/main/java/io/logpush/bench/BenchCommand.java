@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, String> flinkOptions = new LinkedHashMap<>();
 
     @Option(names = "--repeat", description = "Runs of each contender on each workload; the run with the median steady rate"
-            + " is reported (single runs here vary by 15% and more) (default: ${DEFAULT-VALUE}).")
+            + " is reported (single runs here vary by 15%% and more) (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
