@@ -82,6 +82,11 @@ public final class LogpushJobMain implements Callable<Integer> {
             description = "Deliveries running at once per parallel instance, one per job (default: ${DEFAULT-VALUE}).")
     int deliveryThreads = DeliveryPolicy.DEFAULT.concurrentAttempts();
 
+    @Option(names = "--concurrent-closes", paramLabel = "N",
+            description = "Finished objects made durable at once per parallel instance, off the task thread: "
+                    + "an fsync, or the last part's upload to S3 (default: ${DEFAULT-VALUE}).")
+    int concurrentCloses = 8;
+
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
     String groupId = "logpush";
 
@@ -153,7 +158,7 @@ public final class LogpushJobMain implements Callable<Integer> {
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
                 .withPolicy(policy.policy());
         LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
-                BatchFileSink.builder().staging(stagingDir).delivery(deliveryPolicy())
+                BatchFileSink.builder().staging(stagingDir).delivery(deliveryPolicy()).concurrentCloses(concurrentCloses)
                         .health(LogpushKafka.health(kafka, healthTopic)).build(),
                 LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
                 LogpushKafka.configStatus(kafka, statusTopic), settings);

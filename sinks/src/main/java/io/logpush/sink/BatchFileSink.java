@@ -51,9 +51,12 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
     private final StagingArea staging;
     private final DeliveryPolicy delivery;
     private final Sink<JobHealth> health;
+    private final int concurrentCloses;
 
-    private BatchFileSink(Compression compression, StagingArea staging, DeliveryPolicy delivery, Sink<JobHealth> health) {
+    private BatchFileSink(Compression compression, StagingArea staging, DeliveryPolicy delivery, Sink<JobHealth> health,
+                          int concurrentCloses) {
         this.compression = compression;
+        this.concurrentCloses = concurrentCloses;
         this.staging = staging;
         this.delivery = delivery;
         this.health = health;
@@ -66,7 +69,7 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
     @Override
     public SinkWriter<BatchChunk> createWriter(WriterInitContext context) {
         return new BatchFileWriter(compression, staging, new RecoverableWriters(), System::currentTimeMillis,
-                openBatches -> new WriterMetrics(context.metricGroup(), openBatches));
+                concurrentCloses, openBatches -> new WriterMetrics(context.metricGroup(), openBatches));
     }
 
     @Override
@@ -105,6 +108,7 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
         private StagingArea staging;
         private DeliveryPolicy delivery = DeliveryPolicy.DEFAULT;
         private Sink<JobHealth> health = new DiscardingSink<>();
+        private int concurrentCloses = 8;
 
         private Builder() {}
 
@@ -130,11 +134,23 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
             return this;
         }
 
+        /**
+         * How many finished objects each writer makes durable at once, off its task thread (an
+         * {@code fsync}, or an upload on S3); 8 by default, at least 1.
+         */
+        public Builder concurrentCloses(int concurrentCloses) {
+            if (concurrentCloses < 1) {
+                throw new IllegalArgumentException("concurrentCloses must be at least 1, not " + concurrentCloses);
+            }
+            this.concurrentCloses = concurrentCloses;
+            return this;
+        }
+
         public BatchFileSink build() {
             if (staging == null) {
                 throw new IllegalStateException("the sink needs a staging area: call staging(URI)");
             }
-            return new BatchFileSink(compression, staging, delivery, health);
+            return new BatchFileSink(compression, staging, delivery, health, concurrentCloses);
         }
     }
 }

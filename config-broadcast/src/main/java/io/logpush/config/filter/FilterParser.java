@@ -169,7 +169,8 @@ public final class FilterParser {
             return EventFilter.MATCH_ALL;
         }
         Predicate<JsonNode> positive = compile(key.get(), type.get(), op.get(), value, child(path, "value"));
-        return positive == null ? EventFilter.MATCH_ALL : new EventFilter.Condition(key.get(), op.get(), positive);
+        // Interned, as an event's parsed field names are: the router's field lookups compare references first.
+        return positive == null ? EventFilter.MATCH_ALL : new EventFilter.Condition(key.get().intern(), op.get(), positive);
     }
 
     /** The positive form of the comparison; negation is applied by {@link EventFilter.Condition}. */

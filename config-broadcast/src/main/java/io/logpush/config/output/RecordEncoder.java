@@ -127,11 +127,13 @@ public final class RecordEncoder {
         FieldType type = dataset.fieldType(field).orElse(FieldType.STRING);
         if (type.isTimestamp()) {
             TimestampFormat format = options.timestampFormat();
-            String formatted = format.format(EventTimestamps.epochNanos(value, type, field));
-            if (format.numeric() || csv) {
-                out.append(formatted);
-            } else {
-                out.append('"').append(formatted).append('"');
+            boolean quoted = !format.numeric() && !csv;
+            if (quoted) {
+                out.append('"');
+            }
+            format.appendTo(out, EventTimestamps.epochNanos(value, type, field));
+            if (quoted) {
+                out.append('"');
             }
             return;
         }

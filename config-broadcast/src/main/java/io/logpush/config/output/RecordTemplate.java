@@ -60,7 +60,7 @@ public record RecordTemplate(String source, List<Part> parts) {
                     parts.add(new Text(text.toString()));
                     text.setLength(0);
                 }
-                parts.add(new Field(field.group(1)));
+                parts.add(new Field(field.group(1).intern())); // as parsed event field names are
             } else if (constant.matches()) {
                 text.append(unescape(constant.group(1)));
             } else {

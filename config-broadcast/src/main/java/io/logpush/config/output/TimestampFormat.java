@@ -38,6 +38,15 @@ public enum TimestampFormat {
         };
     }
 
+    /** Appends {@link #format(long)}'s text without building it first (the encoder's hot path). */
+    public void appendTo(StringBuilder out, long epochNanos) {
+        switch (this) {
+            case UNIXNANO -> out.append(epochNanos);
+            case UNIX -> out.append(Math.floorDiv(epochNanos, 1_000_000_000L));
+            default -> formatter.formatTo(EventTimestamps.toInstant(epochNanos), out);
+        }
+    }
+
     public static Optional<TimestampFormat> byToken(String token) {
         return Arrays.stream(values()).filter(f -> f.token.equals(token)).findFirst();
     }

@@ -47,7 +47,7 @@ final class EventParser {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            ObjectNode event = nodes.objectNode();
+            ObjectNode event = new ObjectNode(nodes, new EventFields(fields == null ? 32 : fields.size()));
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();

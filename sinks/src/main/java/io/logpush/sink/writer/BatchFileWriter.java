@@ -6,8 +6,6 @@ import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
 import io.logpush.sink.committer.BatchCommittable;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -17,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -24,15 +23,14 @@ import java.util.function.LongSupplier;
 /**
  * Routes batch chunks to their objects in the staging area: opens an {@link OpenBatch} on a batch's first chunk,
  * streams each chunk into it, and on the last chunk closes it for commit. The committables of the
- * batches completed since the last checkpoint go to the committer at the next checkpoint.
+ * batches completed since the last checkpoint go to the committer at the next checkpoint. Objects
+ * are made durable off the task thread, by an {@link ObjectCloser}; a checkpoint waits for them.
  *
  * <p>Because a batch is emitted in one go upstream, no batch is open when a checkpoint is taken,
  * and the writer has no state of its own. An open batch at a checkpoint breaks that contract and
  * fails loudly rather than risk a partial object.
  */
 public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, BatchCommittable> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BatchFileWriter.class);
 
     private final Compression compression;
     private final StagingArea staging;
@@ -42,17 +40,20 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     private final List<BatchCommittable> completed = new ArrayList<>();
     /** Compressors not in use: one per batch open at a time (normally one), reused from object to object. */
     private final ArrayDeque<GzipMember> compressors = new ArrayDeque<>();
+    private final ObjectCloser closer;
     private final WriterMetrics metrics;
 
     /** Batches are told apart by job and sequence number. */
     private record BatchKey(long jobId, long sequence) {}
 
+    /** @param concurrentCloses how many finished objects may be made durable at once, off the task thread */
     public BatchFileWriter(Compression compression, StagingArea staging, RecoverableWriters writers, LongSupplier clock,
-                           Function<IntSupplier, WriterMetrics> metrics) {
+                           int concurrentCloses, Function<IntSupplier, WriterMetrics> metrics) {
         this.compression = compression;
         this.staging = staging;
         this.writers = writers;
         this.clock = clock;
+        this.closer = new ObjectCloser(concurrentCloses);
         this.metrics = metrics.apply(open::size);
     }
 
@@ -72,14 +73,13 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
         batch.write(chunk);
         if (chunk.last()) {
             open.remove(key);
-            BatchCommittable committable = batch.closeForCommit(clock.getAsLong());
+            Callable<BatchCommittable> close = batch.finish(clock.getAsLong());
             release(batch);
-            completed.add(committable);
             metrics.batchesWritten.inc();
             metrics.recordsWritten.inc(batch.batch().records());
             metrics.bytesUncompressed.inc(batch.uncompressedBytes());
-            metrics.bytesWritten.inc(committable.writtenBytes());
-            LOG.debug("Wrote {} to {} ({} bytes written)", batch.batch(), committable.stagedPath(), committable.writtenBytes());
+            metrics.bytesWritten.inc(batch.writtenBytes());
+            closer.submit(close, completed);
         }
     }
 
@@ -89,11 +89,12 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     }
 
     @Override
-    public Collection<BatchCommittable> prepareCommit() {
+    public Collection<BatchCommittable> prepareCommit() throws IOException {
         if (!open.isEmpty()) {
             throw new IllegalStateException("a checkpoint arrived while " + open.values().iterator().next().batch()
                     + " was still open: the buffering operator must emit each batch's chunks in one go");
         }
+        closer.awaitAll(completed);
         List<BatchCommittable> ready = List.copyOf(completed);
         completed.clear();
         return ready;
@@ -106,6 +107,7 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
             release(batch);
         }
         open.clear();
+        closer.close();
         compressors.forEach(GzipMember::close);
         compressors.clear();
     }

@@ -12,6 +12,7 @@ import org.apache.flink.core.fs.RecoverableWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.Callable;
 
 /**
  * One batch object being written: a recoverable stream to its path in the staging area (hidden
@@ -71,16 +72,27 @@ final class OpenBatch {
         return uncompressed;
     }
 
-    /** Finishes the object; it stays invisible until its committable is committed. */
-    BatchCommittable closeForCommit(long nowMillis) throws IOException {
+    /**
+     * Writes the object's last bytes, which frees its compressor, and returns the rest of the
+     * close: making the object durable (an {@code fsync}, or the last part's upload), which may run
+     * on another thread. The object stays invisible until its committable is committed.
+     */
+    Callable<BatchCommittable> finish(long nowMillis) throws IOException {
         if (gzip != null) {
             gzip.finish();
         }
         long written = stream.getPos();
-        RecoverableWriter.CommitRecoverable recoverable = stream.closeForCommit().getRecoverable();
-        byte[] serialized = writer.getCommitRecoverableSerializer().serialize(recoverable);
-        return new BatchCommittable(batch, target.toString(), destination,
-                writer.getCommitRecoverableSerializer().getVersion(), serialized, written, nowMillis);
+        return () -> {
+            RecoverableWriter.CommitRecoverable recoverable = stream.closeForCommit().getRecoverable();
+            byte[] serialized = writer.getCommitRecoverableSerializer().serialize(recoverable);
+            return new BatchCommittable(batch, target.toString(), destination,
+                    writer.getCommitRecoverableSerializer().getVersion(), serialized, written, nowMillis);
+        };
+    }
+
+    /** The bytes written to the object so far (compressed); final once {@link #finish} has run. */
+    long writtenBytes() throws IOException {
+        return stream.getPos();
     }
 
     /** The compressor, free again once the object is closed or discarded; null if uncompressed. */

@@ -31,7 +31,7 @@ class BatchFileCommitterTest {
     }
 
     private BatchCommittable writeOne(BatchDescriptor batch) throws Exception {
-        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 1_000L,
+        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 1_000L, 2,
                 SinkMetrics::writer);
         for (var chunk : Batches.chunks(batch, 128)) {
             writer.write(chunk, null);

@@ -77,7 +77,7 @@ class BatchDelivererTest {
     private BatchCommittable staged(long job, long sequence, long configVersion) throws Exception {
         BatchDescriptor d = Batches.descriptor(root.resolve("dest-" + job), job, sequence, 5);
         d = new BatchDescriptor(job, configVersion, sequence, d.directory(), d.firstRecord(), d.lastRecord(), d.records(), d.bytes());
-        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 500L,
+        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 500L, 2,
                 SinkMetrics::writer);
         for (var chunk : Batches.chunks(d, 64)) {
             writer.write(chunk, null);

@@ -33,7 +33,7 @@ class BatchFileWriterTest {
     private WriterMetrics metrics;
 
     private BatchFileWriter writer(Compression compression) {
-        return new BatchFileWriter(compression, staging(), new RecoverableWriters(), () -> 1_000L,
+        return new BatchFileWriter(compression, staging(), new RecoverableWriters(), () -> 1_000L, 2,
                 open -> metrics = SinkMetrics.writer(open));
     }
 
@@ -94,6 +94,26 @@ class BatchFileWriterTest {
         assertThat(metrics.recordsWritten.getCount()).isEqualTo(1_010);
         assertThat(metrics.bytesUncompressed.getCount()).isEqualTo(first.bytes() + second.bytes());
         assertThat(metrics.bytesWritten.getCount()).isEqualTo(Files.size(visible.get(0)) + Files.size(visible.get(1)));
+    }
+
+    @Test
+    void objectsMadeDurableInTheBackgroundAreAllInTheNextCheckpointInTheOrderTheyCompleted() throws Exception {
+        BatchFileWriter writer = writer(Compression.GZIP);
+        List<BatchDescriptor> batches = new ArrayList<>();
+        for (long sequence = 0; sequence < 12; sequence++) {
+            BatchDescriptor batch = Batches.descriptor(root, 9, sequence, 20);
+            batches.add(batch);
+            write(writer, Batches.chunks(batch, 256));
+        }
+        Collection<BatchCommittable> committables = writer.prepareCommit();
+        assertThat(committables).extracting(BatchCommittable::batch).containsExactlyElementsOf(batches);
+        commit(committables);
+        assertThat(Batches.visibleObjects(root)).hasSize(12);
+        for (BatchCommittable committable : committables) {
+            assertThat(Batches.gunzip(Batches.local(new org.apache.flink.core.fs.Path(committable.stagedPath()))))
+                    .isEqualTo(expectedContent(committable.batch()));
+        }
+        writer.close();
     }
 
     @Test
