@@ -26,6 +26,8 @@ public final class RecordEncoder {
     private final Dataset dataset;
     private final boolean csv;
     private final StringBuilder out;
+    /** The type of each of {@code field_names}, looked up once rather than per record. */
+    private final FieldType[] fieldTypes;
 
     /** An encoder with a buffer of its own. */
     public RecordEncoder(OutputOptions options, Dataset dataset) {
@@ -38,6 +40,7 @@ public final class RecordEncoder {
         this.dataset = dataset;
         this.csv = options.outputType() == OutputType.CSV;
         this.out = buffer;
+        this.fieldTypes = options.fieldNames().stream().map(this::typeOf).toArray(FieldType[]::new);
     }
 
     /**
@@ -84,7 +87,7 @@ public final class RecordEncoder {
                 appendJsonString(field);
                 out.append(':');
             }
-            appendValue(field, event.get(field));
+            appendValue(field, fieldTypes[i], event.get(field));
         }
     }
 
@@ -101,7 +104,7 @@ public final class RecordEncoder {
             first = false;
             appendJsonString(entry.getKey());
             out.append(':');
-            appendValue(entry.getKey(), entry.getValue());
+            appendValue(entry.getKey(), typeOf(entry.getKey()), entry.getValue());
         }
     }
 
@@ -114,17 +117,20 @@ public final class RecordEncoder {
                 String field = ((RecordTemplate.Field) part).name();
                 // Cloudflare: a field that is not in field_names renders as null.
                 boolean selected = allowed.isEmpty() || allowed.contains(field);
-                appendValue(field, selected ? event.get(field) : null);
+                appendValue(field, typeOf(field), selected ? event.get(field) : null);
             }
         }
     }
 
-    private void appendValue(String field, JsonNode value) {
+    private FieldType typeOf(String field) {
+        return dataset.fieldType(field).orElse(FieldType.STRING);
+    }
+
+    private void appendValue(String field, FieldType type, JsonNode value) {
         if (value == null || value.isNull()) {
             out.append(csv ? "" : "null");
             return;
         }
-        FieldType type = dataset.fieldType(field).orElse(FieldType.STRING);
         if (type.isTimestamp()) {
             TimestampFormat format = options.timestampFormat();
             boolean quoted = !format.numeric() && !csv;

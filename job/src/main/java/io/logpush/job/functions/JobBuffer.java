@@ -7,8 +7,11 @@ import io.logpush.config.LogpushJob;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
+import io.logpush.job.records.BatchFrameSerializer;
 import io.logpush.job.records.JobFrame;
+import io.logpush.job.records.JobFrameSerializer;
 import io.logpush.job.records.OpenBatchState;
+import io.logpush.job.records.OpenBatchStateSerializer;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
@@ -19,7 +22,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -79,13 +81,13 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     static final MapStateDescriptor<Long, byte[]> RECORDS =
             new MapStateDescriptor<>("batch-records", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     static final ValueStateDescriptor<OpenBatchState> BATCH =
-            new ValueStateDescriptor<>("batch", TypeInformation.of(OpenBatchState.class));
+            new ValueStateDescriptor<>("batch", OpenBatchStateSerializer.TYPE_INFO);
     static final ValueStateDescriptor<BatchFrame> FRAME =
-            new ValueStateDescriptor<>("batch-frame", TypeInformation.of(BatchFrame.class));
+            new ValueStateDescriptor<>("batch-frame", BatchFrameSerializer.TYPE_INFO);
     static final ValueStateDescriptor<Long> SEQUENCE = new ValueStateDescriptor<>("batch-sequence", Types.LONG);
     /** Broadcast state: per job, its latest version and the frame of a new batch ({@link JobFrame}). */
     public static final MapStateDescriptor<Long, JobFrame> FRAMES =
-            new MapStateDescriptor<>("job-frames", Types.LONG, TypeInformation.of(JobFrame.class));
+            new MapStateDescriptor<>("job-frames", Types.LONG, JobFrameSerializer.TYPE_INFO);
 
     private final DeploymentPolicy policy;
     private final long checkPeriodMillis;

@@ -30,7 +30,12 @@ public record BatchFrame(long configVersion, String directoryTemplate, byte[] ba
 
     /** Shared arrays for the usual framing: every buffer instance holds a frame per job. Never written to. */
     private static byte[] bytes(String s) {
-        return s.isEmpty() ? NONE : s.equals("\n") ? NEWLINE : s.getBytes(StandardCharsets.UTF_8);
+        return shared(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code bytes}, or the shared array with the same content for the usual framing (empty, a newline). */
+    static byte[] shared(byte[] bytes) {
+        return bytes.length == 0 ? NONE : bytes.length == 1 && bytes[0] == '\n' ? NEWLINE : bytes;
     }
 
     /** Bytes an object has besides its records: batch prefix and suffix. */

@@ -2,12 +2,19 @@ package io.logpush.job.functions;
 
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
+import io.logpush.job.records.BatchFrame;
+import io.logpush.job.records.JobFrame;
+import io.logpush.job.records.OpenBatchState;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,8 +78,17 @@ class JobBufferTest {
     /** A new buffer (16-byte chunks) restored from {@code state}, as after a failover or an upgrade. */
     private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> restored(
             OperatorSubtaskState state) throws Exception {
+        return restored(state, null);
+    }
+
+    /** @param backend the keyed state backend, null for the harness's (heap) */
+    private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> restored(
+            OperatorSubtaskState state, StateBackend backend) throws Exception {
         var restored = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
                 new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        if (backend != null) {
+            restored.setStateBackend(backend);
+        }
         restored.setup();
         restored.initializeState(state);
         restored.open();
@@ -218,6 +235,51 @@ class JobBufferTest {
             assertThat(batch.content()).isEqualTo("restored\n");
             assertThat(batch.descriptor().configVersion()).isEqualTo(version);
         });
+    }
+
+    @Test
+    void stateWrittenByFlinksReflectiveSerializersIsMigratedOnRestore() throws Exception {
+        // How the buffer's state was written before its hand-written serializers: Flink's POJO format.
+        MapStateDescriptor<Long, JobFrame> pojoFrames =
+                new MapStateDescriptor<>(JobBuffer.FRAMES.getName(), Types.LONG, TypeInformation.of(JobFrame.class));
+        long t = 1_731_578_400_000L;
+        BatchFrame opened = new BatchFrame(1, "file:///old/{DATE}", new byte[0], new byte[0], new byte[0], 0, 2, 0);
+        BatchFrame current = new BatchFrame(1, "file:///old/{DATE}", new byte[0], new byte[0], new byte[0], 0, 100, 0);
+        KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
+            @Override
+            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) throws Exception {
+                getRuntimeContext().getMapState(JobBuffer.RECORDS).put(0L,
+                        ByteBuffer.allocate(8 + record.bytes().length).putLong(t).put(record.bytes()).array());
+                // Frame version 0: the restored buffer must read the batch's own frame from keyed state.
+                getRuntimeContext().getState(new ValueStateDescriptor<>(JobBuffer.BATCH.getName(),
+                        TypeInformation.of(OpenBatchState.class))).update(new OpenBatchState(1, 6, t, t, 1_000, 0, 0, 0));
+                getRuntimeContext().getState(new ValueStateDescriptor<>(JobBuffer.FRAME.getName(),
+                        TypeInformation.of(BatchFrame.class))).update(opened);
+            }
+
+            @Override
+            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+                ctx.getBroadcastState(pojoFrames).put(update.jobId(), new JobFrame(1, current));
+            }
+        };
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(before, List.of(pojoFrames)),
+                RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.open();
+        configure("\"max_upload_records\":100", true);
+        record("first\n");
+        OperatorSubtaskState savepoint = harness.snapshot(1, 1_000);
+        harness.close();
+
+        harness = restored(savepoint, new EmbeddedRocksDBStateBackend());
+        record("second\n", 1);
+        assertThat(batches()).as("closed at the 2 records of the frame the batch opened with").singleElement()
+                .satisfies(batch -> {
+                    assertThat(batch.content()).isEqualTo("first\nsecond\n");
+                    assertThat(batch.descriptor().directory()).isEqualTo("file:///old/20241114");
+                    assertThat(batch.descriptor().configVersion()).isEqualTo(1);
+                });
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hand-written serializers of the records between operators: found by type extraction, lossless, versioned. */
+/** The hand-written serializers of the records between operators and of the buffer's state: lossless, versioned. */
 class RecordSerializersTest {
 
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
@@ -44,6 +44,23 @@ class RecordSerializersTest {
     void aRoutedRecordSurvivesTheWire() throws IOException {
         RoutedRecord record = new RoutedRecord(7, 12, 1_731_578_400_000L, "line\n".getBytes(StandardCharsets.UTF_8));
         assertThat(roundTrip(RoutedRecordSerializer.INSTANCE, record)).usingRecursiveComparison().isEqualTo(record);
+    }
+
+    @Test
+    void theBuffersStateSurvivesACheckpointWithTheUsualFramingShared() throws IOException {
+        BatchFrame frame = new BatchFrame(3, "s3://bücket/logs/{DATE}", "[".getBytes(StandardCharsets.UTF_8),
+                new byte[0], "\n".getBytes(StandardCharsets.UTF_8), 5_000_000, 100_000, 30_000);
+        BatchFrame read = roundTrip(BatchFrameSerializer.INSTANCE, frame);
+        assertThat(read).usingRecursiveComparison().isEqualTo(frame);
+        assertThat(read.batchSuffix()).as("one empty array for every job").isSameAs(BatchFrame.shared(new byte[0]));
+        assertThat(read.recordDelimiter()).as("one newline array for every job").isSameAs(BatchFrame.shared(new byte[] {'\n'}));
+
+        JobFrame entry = new JobFrame(4, frame);
+        assertThat(roundTrip(JobFrameSerializer.INSTANCE, entry)).usingRecursiveComparison().isEqualTo(entry);
+        assertThat(roundTrip(JobFrameSerializer.INSTANCE, new JobFrame(5, null)).frame()).as("deleted or disabled").isNull();
+
+        OpenBatchState open = new OpenBatchState(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(roundTrip(OpenBatchStateSerializer.INSTANCE, open)).isEqualTo(open);
     }
 
     @Test
