@@ -82,6 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " is reported (single runs here vary by 15%% and more) (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
+    @Option(names = "--warmup", description = "Unmeasured runs of each contender before the first workload's measured"
+            + " runs: the first runs in a JVM pay for class loading and JIT compilation, which favoured whoever ran later"
+            + " (default: ${DEFAULT-VALUE}).")
+    int warmup = 1;
+
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -111,7 +116,8 @@ public final class BenchCommand implements Callable<Integer> {
         try (KafkaBrokerProcess kafka = new KafkaBrokerProcess()) {
             kafka.startFresh();
             WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties());
-            for (Workload workload : workloads()) {
+            List<Workload> planned = workloads();
+            for (Workload workload : planned) {
                 List<Contender> who = workload.name().startsWith("all-configured-") && workload.jobs() != allJobs
                         ? sweepContenders : contenders;
                 BenchTopics topics = new BenchTopics(workload.name());
@@ -126,8 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("%s: loaded %,d events (%,d for %,d configured jobs) in %.1f s%n", workload.name(),
                         workload.events(), configured, workload.jobs(), (System.nanoTime() - loadStart) / 1e9);
                 for (Contender contender : who) {
+                    int warmups = workload == planned.get(0) ? warmup : 0;
                     List<RunResult> attempts = new ArrayList<>();
-                    for (int attempt = 0; attempt < repeat; attempt++) {
+                    for (int attempt = 0; attempt < warmups + repeat; attempt++) {
                         // Each attempt reads the topic from the start (its own consumer group) into an empty output.
                         Path output = root.resolve(contender.label());
                         deleteRecursively(output);
@@ -135,16 +142,19 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
-                        JfrProfile recording = profile && contender == Contender.OURS ? JfrProfile.start() : null;
+                        boolean measured = attempt >= warmups;
+                        JfrProfile recording = measured && profile && contender == Contender.OURS ? JfrProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
                         if (recording != null) {
                             profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".jfr"), 25));
                         }
-                        attempts.add(run);
+                        if (measured) {
+                            attempts.add(run);
+                        }
                         System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores  live heap %,5d MiB"
-                                        + "  delivered %,d of %,d  (%.1f s)%n", contender.label(), run.eventsPerSecond(),
+                                        + "  delivered %,d of %,d  (%.1f s)%s%n", contender.label(), run.eventsPerSecond(),
                                 run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.liveHeapMaxMiB(),
-                                run.delivered(), run.expectedDelivered(), run.seconds());
+                                run.delivered(), run.expectedDelivered(), run.seconds(), measured ? "" : "  [warm-up, not counted]");
                     }
                     attempts.sort(Comparator.comparingDouble(RunResult::steadyEventsPerSecond));
                     runs.add(attempts.get(attempts.size() / 2));
@@ -165,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds,
-                latencyBatchIntervalSeconds, partitions, events, seed, repeat,
+                latencyBatchIntervalSeconds, partitions, events, seed, repeat, warmup,
                 runs, latencies, profiles);
         report.write(results);
         System.out.println("Results: " + results.resolve("results.md") + " and results.json");

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
 record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds,
                    int latencyBatchIntervalSeconds, int partitions,
-                   long events, long seed, int repeat, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
+                   long events, long seed, int repeat, int warmup, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
     void write(Path directory) throws IOException {
         Files.createDirectories(directory);
@@ -33,6 +33,8 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
                         + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
                         + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")
+                .append(warmup > 0 ? String.format("Before the first workload's measured runs, each contender ran %d unmeasured"
+                        + " warm-up run(s) in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
                 .append(repeat > 1 ? String.format("Each row is the median of %d runs by steady rate.%n%n", repeat) : "")
                 .append("| workload | jobs | contender | events/s | steady events/s | × ceiling | × naive | startup s | seconds | cores"
                         + " | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"

@@ -17,8 +17,9 @@ import java.util.Set;
  * selection, ndjson / csv / template rendering, timestamp format and the CVE-2021-44228 rewrite.
  * The batch framing ({@code batch_prefix}, {@code record_delimiter}, ...) is the batch writer's.
  *
- * <p>Not thread-safe: encoders reuse a buffer, which the encoders of one operator instance share
- * (one buffer per job would cost every parallel instance half a kilobyte per job).
+ * <p>Immutable but for its buffer, so jobs with the same options and dataset can share one. Not
+ * thread-safe: encoders reuse a buffer, which the encoders of one operator instance share (one
+ * buffer per job would cost every parallel instance half a kilobyte per job).
  */
 public final class RecordEncoder {
 
@@ -28,6 +29,7 @@ public final class RecordEncoder {
     private final StringBuilder out;
     /** The type of each of {@code field_names}, looked up once rather than per record. */
     private final FieldType[] fieldTypes;
+    private final Optional<Set<String>> fields;
 
     /** An encoder with a buffer of its own. */
     public RecordEncoder(OutputOptions options, Dataset dataset) {
@@ -41,6 +43,11 @@ public final class RecordEncoder {
         this.csv = options.outputType() == OutputType.CSV;
         this.out = buffer;
         this.fieldTypes = options.fieldNames().stream().map(this::typeOf).toArray(FieldType[]::new);
+        if (options.recordTemplate().isPresent()) {
+            this.fields = Optional.of(Set.copyOf(options.recordTemplate().get().fieldNames()));
+        } else {
+            this.fields = options.fieldNames().isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(options.fieldNames()));
+        }
     }
 
     /**
@@ -48,10 +55,7 @@ public final class RecordEncoder {
      * is written (no {@code field_names} and no template).
      */
     public Optional<Set<String>> fields() {
-        if (options.recordTemplate().isPresent()) {
-            return Optional.of(Set.copyOf(options.recordTemplate().get().fieldNames()));
-        }
-        return options.fieldNames().isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(options.fieldNames()));
+        return fields;
     }
 
     /**

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.logpush.config.Dataset;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
+import io.logpush.config.LogpushJob;
 import io.logpush.config.broadcast.ConfigBootstrap;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.config.filter.EventFieldException;
 import io.logpush.config.filter.EventFilter;
 import io.logpush.config.guard.GuardSettings;
+import io.logpush.config.output.OutputOptions;
 import io.logpush.config.output.RecordEncoder;
 import io.logpush.job.records.DeadLetter;
 import io.logpush.job.records.RawEvent;
@@ -29,7 +31,9 @@ import org.apache.flink.util.OutputTag;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,8 +66,13 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     private final int maxEventBytes;
 
     private transient JobTable<Route> table;
-    /** owner -> dataset -> the routes of its enabled jobs. */
-    private transient Map<String, Map<String, Routes>> index;
+    /** owner -> the routes of its enabled jobs, one {@link Routes} per dataset (an owner has a few at most). */
+    private transient Map<String, Routes[]> index;
+    /**
+     * One encoder per distinct dataset and output options: most jobs share a few option sets, and
+     * every parallel instance would otherwise hold the options and an encoder per job.
+     */
+    private transient Map<EncoderKey, RecordEncoder> encoders;
     private transient EventParser parser;
     /** How many routes the index holds, for the gauge (read on the metrics thread, so not the index itself). */
     private transient volatile int activeRoutes;
@@ -79,23 +88,29 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     private record Route(long jobId, long version, String owner, String dataset, EventFilter filter, double sampleRate,
                          RecordEncoder encoder) {}
 
+    private record EncoderKey(Dataset dataset, OutputOptions options) {}
+
     /**
      * The enabled jobs of one owner and dataset, and the fields they read together.
      *
      * @param fields the top-level fields the jobs' filters and records read; null when some job writes every field
      */
-    private record Routes(List<Route> routes, Set<String> fields) {
-        static Routes of(List<Route> routes) {
+    private record Routes(String dataset, List<Route> routes, Set<String> fields) {
+        static Routes of(String dataset, List<Route> routes) {
+            if (routes.size() == 1 && routes.get(0).filter().fields().isEmpty()) {
+                // The usual case: one job without a filter reads what its (shared) encoder writes.
+                return new Routes(dataset, List.copyOf(routes), routes.get(0).encoder().fields().orElse(null));
+            }
             Set<String> fields = new HashSet<>();
             for (Route route : routes) {
                 Optional<Set<String>> written = route.encoder().fields();
                 if (written.isEmpty()) {
-                    return new Routes(List.copyOf(routes), null);
+                    return new Routes(dataset, List.copyOf(routes), null);
                 }
                 fields.addAll(written.get());
                 fields.addAll(route.filter().fields());
             }
-            return new Routes(List.copyOf(routes), Set.copyOf(fields));
+            return new Routes(dataset, List.copyOf(routes), Set.copyOf(fields));
         }
     }
 
@@ -134,9 +149,9 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         BroadcastState<Long, ConfigUpdate> state = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
         JobConfigParser parser = new JobConfigParser(policy);
         encoding = new StringBuilder(512);
+        encoders = new HashMap<>();
         table = new JobTable<>(parser, (job, version) -> job.enabled() ? new Route(job.id(), version, job.owner().id(),
-                job.dataset().name(), job.filter(), job.outputOptions().sampleRate(),
-                new RecordEncoder(job.outputOptions(), job.dataset(), encoding)) : null);
+                job.dataset().name(), job.filter(), job.outputOptions().sampleRate(), encoder(job)) : null);
         if (context.isRestored()) {
             table.load(state.entries());
         } else {
@@ -148,6 +163,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         for (Route route : table.jobs()) {
             addRoute(route);
         }
+        dropUnusedEncoders();
     }
 
     @Override
@@ -168,6 +184,16 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             change.before().ifPresent(this::removeRoute);
             change.after().ifPresent(this::addRoute);
         });
+        if (encoders.size() > 2 * activeRoutes + 16) {
+            dropUnusedEncoders(); // amortised: the map has doubled since
+        }
+    }
+
+    /** Forgets the encoders of options that no job uses any more. */
+    private void dropUnusedEncoders() {
+        Set<RecordEncoder> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        table.jobs().forEach(route -> used.add(route.encoder()));
+        encoders.values().removeIf(encoder -> !used.contains(encoder));
     }
 
     @Override
@@ -178,8 +204,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
                     : "missing header 'dataset'", 0);
             return;
         }
-        Map<String, Routes> byDataset = index.get(event.owner());
-        Routes routes = byDataset == null ? null : byDataset.get(event.dataset());
+        Routes routes = routesOf(index.get(event.owner()), event.dataset());
         if (routes == null) {
             if (Dataset.byName(event.dataset()).isEmpty()) {
                 deadLetter(ctx, event, "unknown dataset '" + abbreviate(event.dataset()) + "'", 0);
@@ -227,38 +252,60 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         ctx.output(DEAD_LETTERS, DeadLetter.of(event, reason, jobId));
     }
 
+    private RecordEncoder encoder(LogpushJob job) {
+        return encoders.computeIfAbsent(new EncoderKey(job.dataset(), job.outputOptions()),
+                key -> new RecordEncoder(key.options(), key.dataset(), encoding));
+    }
+
+    private static Routes routesOf(Routes[] byDataset, String dataset) {
+        if (byDataset != null) {
+            for (Routes routes : byDataset) {
+                if (routes.dataset().equals(dataset)) {
+                    return routes;
+                }
+            }
+        }
+        return null;
+    }
+
     private void addRoute(Route route) {
-        Map<String, Routes> byDataset = index.computeIfAbsent(route.owner(), o -> new HashMap<>());
+        Routes[] byDataset = index.getOrDefault(route.owner(), new Routes[0]);
+        Routes before = routesOf(byDataset, route.dataset());
         List<Route> routes = new ArrayList<>();
-        Routes before = byDataset.get(route.dataset());
         if (before != null) {
             routes.addAll(before.routes());
         }
         routes.add(route);
-        byDataset.put(route.dataset(), Routes.of(routes));
+        index.put(route.owner(), with(byDataset, before, Routes.of(route.dataset(), routes)));
         activeRoutes++;
     }
 
     private void removeRoute(Route route) {
-        Map<String, Routes> byDataset = index.get(route.owner());
-        if (byDataset == null) {
+        Routes[] byDataset = index.get(route.owner());
+        Routes before = routesOf(byDataset, route.dataset());
+        if (before == null) {
             return;
         }
-        Routes before = byDataset.get(route.dataset());
-        if (before != null) {
-            List<Route> routes = new ArrayList<>(before.routes());
-            if (routes.removeIf(r -> r.jobId() == route.jobId())) {
-                activeRoutes--;
-            }
-            if (routes.isEmpty()) {
-                byDataset.remove(route.dataset());
-            } else {
-                byDataset.put(route.dataset(), Routes.of(routes));
-            }
+        List<Route> routes = new ArrayList<>(before.routes());
+        if (routes.removeIf(r -> r.jobId() == route.jobId())) {
+            activeRoutes--;
         }
-        if (byDataset.isEmpty()) {
+        Routes[] after = with(byDataset, before, routes.isEmpty() ? null : Routes.of(route.dataset(), routes));
+        if (after.length == 0) {
             index.remove(route.owner());
+        } else {
+            index.put(route.owner(), after);
         }
+    }
+
+    /** {@code byDataset} with {@code before} (null: none) replaced by {@code after} (null: removed). */
+    private static Routes[] with(Routes[] byDataset, Routes before, Routes after) {
+        List<Routes> list = new ArrayList<>(List.of(byDataset));
+        list.remove(before);
+        if (after != null) {
+            list.add(after);
+        }
+        return list.toArray(Routes[]::new);
     }
 
     private static String abbreviate(String s) {

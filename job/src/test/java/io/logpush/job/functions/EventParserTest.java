@@ -88,6 +88,22 @@ class EventParserTest {
     }
 
     @Test
+    void duplicateKeysAreFoundAmongManyFieldsAndInsideKeptObjects() throws IOException {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 200; i++) {
+            many.append("\"F").append(i).append("\":").append(i).append(',');
+        }
+        String distinct = many + "\"RayID\":\"r\"}";
+        assertThat(parser.parse(utf8(distinct), Set.of("RayID")).get("RayID").asText()).isEqualTo("r");
+        assertThat(parser.parse(utf8(distinct), Set.of("RayID")).get("RayID").asText()).as("a second event starts afresh")
+                .isEqualTo("r");
+        assertThatThrownBy(() -> parser.parse(utf8(many + "\"F7\":1}"), Set.of("RayID"))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Duplicate field 'F7'");
+        assertThatThrownBy(() -> parser.parse(utf8("{\"Kept\":{\"x\":1,\"x\":2}}"), Set.of("Kept")))
+                .isInstanceOf(IOException.class).hasMessageContaining("Duplicate field 'x'");
+    }
+
+    @Test
     void invalidUtf8InASkippedStringIsRejected() {
         byte[] value = {'{', '"', 'S', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
         assertThatThrownBy(() -> parser.parse(value, Set.of("RayID"))).isInstanceOf(IOException.class);

@@ -129,6 +129,30 @@ class EventRouterTest {
     }
 
     @Test
+    void anOwnersJobsOnOtherDatasetsOrWithOtherOptionsKeepTheirOwnRoutes() throws Exception {
+        // Job 4: zone-a's dns_logs; job 5: zone-a's http_requests with job 1's options; job 6: writing RayID only.
+        harness.processBroadcastElement(JobConfigs.upsert(4, 30, JobConfigs.json(4, "zone-a", "file:///tmp/j4", true,
+                "{\"field_names\":[\"QueryName\"]}", "").replace("http_requests", "dns_logs")), 1L);
+        harness.processBroadcastElement(JobConfigs.upsert(5, 31, JobConfigs.json(5, "zone-a", "file:///tmp/j5", true, "")), 1L);
+        harness.processBroadcastElement(JobConfigs.upsert(6, 32, JobConfigs.json(6, "zone-a", "file:///tmp/j6", true,
+                "{\"field_names\":[\"RayID\"]}", "")), 1L);
+        event("zone-a", "dns_logs", "{\"QueryName\":\"example.com\",\"ColoCode\":\"AMS\"}");
+        event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":200}");
+        assertThat(routed()).extracting(r -> r.jobId() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
+                "4:{\"QueryName\":\"example.com\"}",
+                "1:{\"RayID\":\"r\",\"EdgeResponseStatus\":200}",
+                "5:{\"RayID\":\"r\",\"EdgeResponseStatus\":200}",
+                "6:{\"RayID\":\"r\"}");
+
+        harness.processBroadcastElement(JobConfigs.delete(4, 33), 1L);
+        harness.processBroadcastElement(JobConfigs.delete(6, 34), 1L);
+        event("zone-a", "dns_logs", "{\"QueryName\":\"example.com\"}");
+        event("zone-a", "http_requests", "{\"RayID\":\"s\",\"EdgeResponseStatus\":200}");
+        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(4L, 1L, 5L, 6L, 1L, 5L);
+        assertThat(router.counters.eventsUnconfigured.getCount()).isEqualTo(1);
+    }
+
+    @Test
     void samplingIsDeterministicAndNearTheRate() throws Exception {
         harness.processBroadcastElement(JobConfigs.upsert(1, 30, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true,
                 "\"max_upload_records\":5").replace("\"output_options\":{", "\"output_options\":{\"sample_rate\":0.25,")), 1L);
