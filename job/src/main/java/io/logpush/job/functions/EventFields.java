@@ -51,13 +51,18 @@ final class EventFields extends AbstractMap<String, JsonNode> {
             values[i] = value;
             return before;
         }
+        append(name, value);
+        return null;
+    }
+
+    /** Adds a field the map does not have: the parser has checked that the event's names are distinct. */
+    void append(String name, JsonNode value) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
             values = Arrays.copyOf(values, size * 2);
         }
         names[size] = name;
         values[size++] = value;
-        return null;
     }
 
     @Override

@@ -52,7 +52,7 @@ final class EventParser {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            ObjectNode event = new ObjectNode(nodes, new EventFields(fields == null ? 32 : fields.size()));
+            EventFields kept = new EventFields(fields == null ? 32 : fields.size());
             seen.clear();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
@@ -61,7 +61,7 @@ final class EventParser {
                 }
                 JsonToken token = parser.nextToken();
                 if (fields == null || fields.contains(name)) {
-                    event.set(name, value(parser, token));
+                    kept.append(name, value(parser, token));
                 } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
                     json.readTree(parser); // checked as a kept one is (duplicate keys included), then dropped
                 }
@@ -70,7 +70,7 @@ final class EventParser {
             if (trailing != null) {
                 throw new JsonParseException(parser, "Trailing token (of type " + trailing + ") after the event's object");
             }
-            return event;
+            return new ObjectNode(nodes, kept);
         }
     }
 
