@@ -142,7 +142,7 @@ public final class JobConfigParser {
             return Optional.empty();
         }
         return Optional.of(new LogpushJob(id, name, owner.get(), dataset.get(), enabled, kind, destination.get(),
-                filter.get(), output.get(), limits.get(), challenge, obj.toString()));
+                filter.get(), output.get(), limits.get(), challenge, new CompactJson(obj)));
     }
 
     private static Optional<Owner> owner(ObjectNode obj, String p, ConfigReader r) {

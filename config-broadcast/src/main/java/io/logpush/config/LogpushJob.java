@@ -11,8 +11,8 @@ import java.util.Optional;
  * sample), in which shape (output options), in which batches (limits), to where (destination).
  * Built only by {@link JobConfigParser}, so every instance is valid.
  *
- * @param json the job JSON as the customer sent it (compact); broadcast state stores this text and
- *     re-parses it on restore, so the state format is the customer's own contract
+ * @param source the job JSON as the customer sent it, compact ({@link #json()}); broadcast state stores
+ *     this text and re-parses it on restore, so the state format is the customer's own contract
  */
 public record LogpushJob(
         long id,
@@ -26,7 +26,7 @@ public record LogpushJob(
         OutputOptions outputOptions,
         BatchLimits limits,
         Optional<String> ownershipChallenge,
-        String json) {
+        CompactJson source) {
 
     public LogpushJob {
         if (id < 1) {
@@ -41,7 +41,12 @@ public record LogpushJob(
         Objects.requireNonNull(outputOptions, "outputOptions");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(ownershipChallenge, "ownershipChallenge");
-        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** The job JSON as the customer sent it, compact. */
+    public String json() {
+        return source.text();
     }
 
     /** A short description for logs and the CLI: {@code job 7 (zone abc, http_requests -> s3://...)}. */
