@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -76,16 +77,21 @@ final class EventParser {
 
     /**
      * The top-level names of the event being parsed: an open-addressing table emptied per event by
-     * a new generation stamp, so that checking a name costs a probe and allocates nothing.
+     * a new generation stamp, so that checking a name costs a probe and allocates nothing. Past
+     * {@link #MAX_PROBED} names a {@code HashSet} takes over: it keeps names with equal hash codes in
+     * a tree, so names crafted to collide cannot make the check quadratic.
      */
     private static final class SeenNames {
-        private String[] names = new String[64];
-        private int[] stamps = new int[64];
+        private static final int MAX_PROBED = 128;
+        private final String[] names = new String[2 * MAX_PROBED];
+        private final int[] stamps = new int[names.length];
         private int generation = 1;
         private int size;
+        private Set<String> many;
 
         void clear() {
             size = 0;
+            many = null;
             if (++generation == 0) {
                 Arrays.fill(stamps, 0);
                 generation = 1;
@@ -94,8 +100,17 @@ final class EventParser {
 
         /** Adds {@code name}; false if the event had it already. */
         boolean add(String name) {
-            if (2 * (size + 1) > names.length) {
-                grow();
+            if (many != null) {
+                return many.add(name);
+            }
+            if (size == MAX_PROBED) {
+                many = new HashSet<>();
+                for (int i = 0; i < names.length; i++) {
+                    if (stamps[i] == generation) {
+                        many.add(names[i]);
+                    }
+                }
+                return many.add(name);
             }
             int mask = names.length - 1;
             int h = name.hashCode();
@@ -108,19 +123,6 @@ final class EventParser {
                 }
                 if (names[i] == name || names[i].equals(name)) {
                     return false;
-                }
-            }
-        }
-
-        private void grow() {
-            String[] oldNames = names;
-            int[] oldStamps = stamps;
-            names = new String[oldNames.length * 2];
-            stamps = new int[names.length];
-            size = 0;
-            for (int i = 0; i < oldNames.length; i++) {
-                if (oldStamps[i] == generation) {
-                    add(oldNames[i]);
                 }
             }
         }

@@ -104,6 +104,30 @@ class EventParserTest {
     }
 
     @Test
+    void namesCraftedToShareAHashCodeAreCheckedAsAnyOthers() throws IOException {
+        // "Aa" and "BB" have the same hash code, so every name made of 12 of them does: 4,096 names, one hash.
+        List<String> colliding = new ArrayList<>(List.of(""));
+        for (int i = 0; i < 12; i++) {
+            List<String> longer = new ArrayList<>();
+            for (String prefix : colliding) {
+                longer.add(prefix + "Aa");
+                longer.add(prefix + "BB");
+            }
+            colliding = longer;
+        }
+        assertThat(colliding).hasSize(4_096).extracting(String::hashCode).containsOnly(colliding.get(0).hashCode());
+        StringBuilder event = new StringBuilder("{");
+        for (String name : colliding) {
+            event.append('"').append(name).append("\":1,");
+        }
+        String distinct = event + "\"RayID\":\"r\"}";
+        assertThat(parser.parse(utf8(distinct), Set.of("RayID")).get("RayID").asText()).isEqualTo("r");
+        String duplicate = event + "\"" + colliding.get(4_000) + "\":2}";
+        assertThatThrownBy(() -> parser.parse(utf8(duplicate), Set.of("RayID"))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Duplicate field '" + colliding.get(4_000) + "'");
+    }
+
+    @Test
     void invalidUtf8InASkippedStringIsRejected() {
         byte[] value = {'{', '"', 'S', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
         assertThatThrownBy(() -> parser.parse(value, Set.of("RayID"))).isInstanceOf(IOException.class);
