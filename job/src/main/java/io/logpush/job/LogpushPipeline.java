@@ -41,6 +41,10 @@ public final class LogpushPipeline {
     public static void build(StreamExecutionEnvironment env, Source<RawEvent, ?, ?> events,
                              Source<ConfigTopicRecord, ?, ?> configs, Sink<BatchChunk> batches,
                              Sink<DeadLetter> deadLetters, Sink<KeyValueBytes> configStatus, PipelineSettings settings) {
+        // Every record type here is immutable and no operator changes or reuses a record it emitted,
+        // so chained operators may hand records on as they are. Without this Flink copies each record
+        // between chained operators, and it copies a sink's committables by serializing them.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ConfigUpdate> updates = env
                 .fromSource(configs, WatermarkStrategy.noWatermarks(), "Config topic")
                 .uid("config-source").setParallelism(1)

@@ -1,6 +1,7 @@
 package io.logpush.sink;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
@@ -39,7 +40,32 @@ public record BatchDescriptor(long jobId, long configVersion, long sequence, Str
 
     /** The object's file name, e.g. {@code 20241114T100000Z_20241114T100030Z_3f2a9c1e.log.gz}. */
     public String objectName(Compression compression) {
-        return STAMP.format(firstRecord) + "_" + STAMP.format(lastRecord) + "_" + hash() + compression.extension();
+        StringBuilder name = new StringBuilder(48);
+        appendStamp(name, firstRecord).append('_');
+        appendStamp(name, lastRecord).append('_');
+        return name.append(hash()).append(compression.extension()).toString();
+    }
+
+    /** The stamp of {@link #STAMP}, written digit by digit for the usual years (every object is named). */
+    private static StringBuilder appendStamp(StringBuilder name, Instant time) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return name.append(STAMP.format(time));
+        }
+        appendDigits(name, t.getYear(), 4);
+        appendDigits(name, t.getMonthValue(), 2);
+        appendDigits(name, t.getDayOfMonth(), 2);
+        name.append('T');
+        appendDigits(name, t.getHour(), 2);
+        appendDigits(name, t.getMinute(), 2);
+        appendDigits(name, t.getSecond(), 2);
+        return name.append('Z');
+    }
+
+    private static void appendDigits(StringBuilder name, int value, int digits) {
+        for (int scale = digits == 4 ? 1000 : 10; scale > 0; scale /= 10) {
+            name.append((char) ('0' + value / scale % 10));
+        }
     }
 
     /** The object's full URI. */
@@ -53,7 +79,8 @@ public record BatchDescriptor(long jobId, long configVersion, long sequence, Str
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         z = z ^ (z >>> 31);
-        return String.format("%08x", (int) z);
+        String hex = Integer.toHexString((int) z);
+        return "00000000".substring(hex.length()) + hex;
     }
 
     @Override

@@ -3,6 +3,11 @@ package io.logpush.sink;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +32,31 @@ class BatchDescriptorTest {
         assertThat(batch(1, 0).hash()).isEqualTo(batch(1, 0).hash());
         assertThat(batch(1, 0).hash()).isNotEqualTo(batch(1, 1).hash()).isNotEqualTo(batch(2, 0).hash());
         assertThat(batch(1, 0).hash()).isEqualTo(new BatchDescriptor(1, 1, 0, "s3://other/x", Instant.EPOCH, Instant.EPOCH, 0, 0).hash());
+    }
+
+    /** Names are part of exactly-once (a replayed batch must get its first name): pinned to their first formulas. */
+    @Test
+    void namesAreThoseOfTheFormatterAndTheHexFormat() {
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+        assertThat(batch(1, 0).hash()).isEqualTo("7b1dcdaf");
+        Random random = new Random(42);
+        List<Instant> times = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("9999-12-31T23:59:59.999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-06-30T12:00:00Z"), Instant.ofEpochSecond(-1)));
+        for (int i = 0; i < 1000; i++) {
+            times.add(Instant.ofEpochMilli(random.nextLong(-100_000_000_000_000L, 300_000_000_000_000L)));
+        }
+        for (Instant first : times) {
+            Instant last = first.plusSeconds(random.nextInt(100_000));
+            long job = 1 + random.nextInt(Integer.MAX_VALUE);
+            long sequence = random.nextInt(1_000_000);
+            BatchDescriptor batch = new BatchDescriptor(job, 1, sequence, "file:///x", first, last, 1, 1);
+            long z = job * 0x9E3779B97F4A7C15L + sequence;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            String hash = String.format("%08x", (int) (z ^ (z >>> 31)));
+            assertThat(batch.objectName(Compression.GZIP))
+                    .isEqualTo(stamp.format(first) + "_" + stamp.format(last) + "_" + hash + ".log.gz");
+        }
     }
 
     @Test

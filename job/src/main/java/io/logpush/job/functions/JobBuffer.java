@@ -73,7 +73,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     private static final Logger LOG = LoggerFactory.getLogger(JobBuffer.class);
     private static final long serialVersionUID = 1L;
-    /** An open batch's event-time timer: it fires only at the end of input, when the watermark reaches the maximum. */
+    /** A job's event-time timer, registered with its first batch and then kept: it fires only at the end of input (the maximum watermark). */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
@@ -111,6 +111,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient TreeMap<Long, Integer> openedAt;
     /** The earliest of {@link #openedAt} (0: none), for the gauge, which is read on the metrics thread. */
     private transient volatile long oldestOpenedAt;
+    /** The processing-time timer being fired (0: none); Flink has removed it already. */
+    private transient long firingTimer;
 
     /**
      * @param checkPeriod how often an open batch checks its job's config (bounds how long a deleted
@@ -247,6 +249,16 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         if (open == null || !endOfInput && open.timer() != timestamp) {
             return;
         }
+        firingTimer = endOfInput ? 0 : timestamp;
+        try {
+            onBatchTimer(open, endOfInput, timestamp, ctx, out);
+        } finally {
+            firingTimer = 0;
+        }
+    }
+
+    private void onBatchTimer(OpenBatchState open, boolean endOfInput, long timestamp, OnTimerContext ctx,
+                              Collector<BatchChunk> out) throws Exception {
         long job = ctx.getCurrentKey();
         BatchFrame current = frame.value();
         JobFrame entry = frames.get(job);
@@ -420,9 +432,10 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     }
 
     private void clear(ReadOnlyContext ctx, OpenBatchState open) throws Exception {
-        if (open.timer() != 0) {
+        // A firing timer is gone already. The end-of-input timer stays: the job's next batch
+        // registers it again (timers are a set), and each deletion was a RocksDB write per batch.
+        if (open.timer() != 0 && open.timer() != firingTimer) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
-            ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
         }
         // Batches restored from a checkpoint were not counted by this attempt: never go below zero.
         recordsBuffered = Math.max(0, recordsBuffered - open.count());

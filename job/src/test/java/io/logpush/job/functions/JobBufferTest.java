@@ -162,7 +162,7 @@ class JobBufferTest {
     }
 
     @Test
-    void anIdleJobIsFlushedByItsIntervalTimerAndLeavesNoStateOrTimers() throws Exception {
+    void anIdleJobIsFlushedByItsIntervalTimerAndKeepsOnlyItsSequenceAndEndOfInputTimer() throws Exception {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":2", true);
         record("only one\n");
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
@@ -171,7 +171,14 @@ class JobBufferTest {
         harness.setProcessingTime(3_000);
         assertThat(batches()).extracting(Batch::content).containsExactly("only one\n");
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).as("the end-of-input timer is kept for the next batch").isEqualTo(1);
         assertThat(keyedStateEntries()).as("only the batch sequence number remains").isEqualTo(1);
+
+        record("the next\n");
+        harness.processWatermark(Long.MAX_VALUE);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        assertThat(batches()).extracting(Batch::content).containsExactly("only one\n", "the next\n");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test

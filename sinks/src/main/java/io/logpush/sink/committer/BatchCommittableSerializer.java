@@ -22,8 +22,18 @@ public final class BatchCommittableSerializer implements SimpleVersionedSerializ
         return VERSION;
     }
 
+    /** The committable's current-version form: written once, then the same (unmodified) array each time. */
     @Override
     public byte[] serialize(BatchCommittable committable) throws IOException {
+        byte[] form = committable.serialized();
+        if (form == null) {
+            form = write(committable);
+            committable.serialized(form);
+        }
+        return form;
+    }
+
+    private static byte[] write(BatchCommittable committable) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(256 + committable.recoverable().length);
         out.writeInt(MAGIC);
         BatchDescriptor batch = committable.batch();

@@ -42,6 +42,15 @@ class BatchCommittableSerializerTest {
     }
 
     @Test
+    void aCommittableIsWrittenOnceAndItsFormReusedByEveryLaterCall() throws IOException {
+        BatchCommittable committable = serializer.deserialize(2, golden(2));
+        byte[] first = serializer.serialize(committable);
+        assertThat(serializer.serialize(committable)).isSameAs(first);
+        assertThat(new BatchCommittableSerializer().serialize(committable)).isSameAs(first);
+        assertThat(first).isEqualTo(golden(2));
+    }
+
+    @Test
     void readsAndWritesVersion2GoldenBytes() throws IOException {
         assertThat(serializer.getVersion()).isEqualTo(2);
         assertThat(serializer.deserialize(2, golden(2))).isEqualTo(SAMPLE);
