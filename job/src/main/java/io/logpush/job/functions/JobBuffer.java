@@ -75,6 +75,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private static final long serialVersionUID = 1L;
     /** A job's event-time timer, registered with its first batch and then kept: it fires only at the end of input (the maximum watermark). */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
+    /** Open batches whose counters each instance keeps on the heap (about 100 bytes each). */
+    private static final int CACHED_BATCHES = 4096;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
 
@@ -96,7 +98,8 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient JobConfigParser parser;
     private transient BroadcastState<Long, JobFrame> frames;
     private transient MapState<Long, byte[]> records;
-    private transient ValueState<OpenBatchState> batch;
+    /** The open batch's counters, read and written per record: recently used ones are kept on the heap too. */
+    private transient CachedValueState<OpenBatchState> batch;
     private transient ValueState<BatchFrame> frame;
     private transient ValueState<Long> sequence;
     // Package-visible for tests.
@@ -145,7 +148,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     @Override
     public void open(OpenContext openContext) {
         records = getRuntimeContext().getMapState(RECORDS);
-        batch = getRuntimeContext().getState(BATCH);
+        batch = new CachedValueState<>(getRuntimeContext().getState(BATCH), CACHED_BATCHES);
         frame = getRuntimeContext().getState(FRAME);
         sequence = getRuntimeContext().getState(SEQUENCE);
         MetricGroup group = getRuntimeContext().getMetricGroup();
@@ -190,10 +193,10 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         long job = record.jobId();
         JobFrame entry = frames.get(job);
         long version = entry == null ? -1 : entry.version();
-        OpenBatchState open = batch.value();
+        OpenBatchState open = batch.value(ctx.getCurrentKey());
         if (version < record.configVersion()) {
             OpenBatchState held = append(record, open, null, now);
-            batch.update(schedule(ctx, held.awaitedVersion() >= record.configVersion() ? held
+            batch.update(ctx.getCurrentKey(), schedule(ctx, held.awaitedVersion() >= record.configVersion() ? held
                     : held.awaiting(record.configVersion()), null, now));
             return;
         }
@@ -202,7 +205,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         if (current != null && (config == null || current.configVersion() != version)) {
             if (config == null) {
                 // Routed while the job was active: deliver it under the config its batch opened with.
-                batch.update(append(record, open, current, now));
+                batch.update(ctx.getCurrentKey(), append(record, open, current, now));
                 flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
                 return;
             }
@@ -244,7 +247,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BatchChunk> out) throws Exception {
-        OpenBatchState open = batch.value();
+        OpenBatchState open = batch.value(ctx.getCurrentKey());
         boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         if (open == null || !endOfInput && open.timer() != timestamp) {
             return;
@@ -266,7 +269,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         BatchFrame config = entry == null ? null : entry.frame();
         if (current == null) {
             if (version < open.awaitedVersion() && !endOfInput) {
-                batch.update(schedule(ctx, open, null, timestamp));
+                batch.update(ctx.getCurrentKey(), schedule(ctx, open, null, timestamp));
             } else if (config == null) {
                 recordsDropped.inc(open.count());
                 LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
@@ -286,7 +289,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         } else if (current.maxIntervalMillis() > 0 && timestamp >= open.openedAt() + current.maxIntervalMillis()) {
             flush(ctx, out, current, BatchCloseReason.INTERVAL);
         } else {
-            batch.update(schedule(ctx, open, current, timestamp));
+            batch.update(ctx.getCurrentKey(), schedule(ctx, open, current, timestamp));
         }
     }
 
@@ -302,18 +305,18 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
             }
             if (current.overhead() + length > current.maxBytes()) {
                 oversizedRecords.inc();
-                batch.update(append(record, open, current, now));
+                batch.update(ctx.getCurrentKey(), append(record, open, current, now));
                 flush(ctx, out, current, BatchCloseReason.OVERSIZED);
                 return;
             }
         }
         OpenBatchState added = append(record, open, current, now);
         if (current.maxRecords() > 0 && added.count() >= current.maxRecords()) {
-            batch.update(added);
+            batch.update(ctx.getCurrentKey(), added);
             flush(ctx, out, current, BatchCloseReason.RECORDS);
             return;
         }
-        batch.update(open == null ? schedule(ctx, added, current, now) : added);
+        batch.update(ctx.getCurrentKey(), open == null ? schedule(ctx, added, current, now) : added);
     }
 
     /** Stores the record (event time first) and returns the updated counters; O(1) state operations. */
@@ -357,7 +360,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
      */
     private void flush(ReadOnlyContext ctx, Collector<BatchChunk> out, BatchFrame current, BatchCloseReason reason)
             throws Exception {
-        OpenBatchState open = batch.value();
+        OpenBatchState open = batch.value(ctx.getCurrentKey());
         if (open == null || open.count() == 0) {
             return;
         }
@@ -443,7 +446,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         openedAt.computeIfPresent(open.openedAt(), (t, n) -> n == 1 ? null : n - 1);
         oldestOpenedAt = openedAt.isEmpty() ? 0 : openedAt.firstKey();
         RecordScan.clear(records, open.count());
-        batch.clear();
+        batch.clear(ctx.getCurrentKey());
         frame.clear();
     }
 }

@@ -1,0 +1,90 @@
+package io.logpush.job.functions;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CachedValueStateTest {
+
+    /** A keyed value state on a map, counting the reads that reach it. */
+    private static final class MapValueState implements ValueState<String> {
+        final Map<Long, String> values = new HashMap<>();
+        long currentKey;
+        int reads;
+
+        @Override
+        public String value() {
+            reads++;
+            return values.get(currentKey);
+        }
+
+        @Override
+        public void update(String value) {
+            values.put(currentKey, value);
+        }
+
+        @Override
+        public void clear() {
+            values.remove(currentKey);
+        }
+    }
+
+    private final MapValueState state = new MapValueState();
+    private final CachedValueState<String> cached = new CachedValueState<>(state, 4);
+
+    private String read(long key) throws Exception {
+        state.currentKey = key;
+        return cached.value(key);
+    }
+
+    private void write(long key, String value) throws Exception {
+        state.currentKey = key;
+        cached.update(key, value);
+    }
+
+    @Test
+    void writesReachTheStateAndRereadsDoNot() throws Exception {
+        write(1, "a");
+        assertThat(state.values).containsEntry(1L, "a");
+        assertThat(read(1)).isEqualTo("a");
+        assertThat(read(1)).isEqualTo("a");
+        assertThat(state.reads).isZero();
+
+        state.currentKey = 1;
+        cached.clear(1);
+        assertThat(state.values).doesNotContainKey(1L);
+        assertThat(read(1)).isNull();
+        assertThat(state.reads).as("a cleared value is known to be absent").isZero();
+    }
+
+    @Test
+    void aValueWrittenElsewhereIsReadOnceThenKept() throws Exception {
+        state.values.put(2L, "restored");
+        assertThat(read(2)).isEqualTo("restored");
+        assertThat(read(2)).isEqualTo("restored");
+        assertThat(state.reads).isEqualTo(1);
+    }
+
+    @Test
+    void keysBeyondTheSlotsTakeTurnsAndAlwaysReadTheirOwnValue() throws Exception {
+        for (long key = 1; key <= 100; key++) {
+            write(key, "v" + key);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (long key = 1; key <= 100; key++) {
+                assertThat(read(key)).isEqualTo("v" + key);
+            }
+        }
+        assertThat(state.reads).as("four slots cannot hold 100 keys").isGreaterThan(200).isLessThanOrEqualTo(300);
+    }
+
+    @Test
+    void slotsArePowersOfTwo() {
+        assertThatThrownBy(() -> new CachedValueState<>(state, 6)).hasMessageContaining("power of two");
+    }
+}
