@@ -29,6 +29,8 @@ public final class RecordEncoder {
     private final StringBuilder out;
     /** The type of each of {@code field_names}, looked up once rather than per record. */
     private final FieldType[] fieldTypes;
+    /** What precedes each of {@code field_names}' values: delimiter and quoted name, escaped once rather than per record. */
+    private final String[] fieldLeads;
     private final Optional<Set<String>> fields;
 
     /** An encoder with a buffer of its own. */
@@ -43,6 +45,16 @@ public final class RecordEncoder {
         this.csv = options.outputType() == OutputType.CSV;
         this.out = buffer;
         this.fieldTypes = options.fieldNames().stream().map(this::typeOf).toArray(FieldType[]::new);
+        this.fieldLeads = new String[fieldTypes.length];
+        for (int i = 0; i < fieldLeads.length; i++) {
+            StringBuilder lead = new StringBuilder(i > 0 ? options.fieldDelimiter() : "");
+            if (!csv) {
+                lead.append('"');
+                JsonStringEncoder.getInstance().quoteAsString(options.fieldNames().get(i), lead);
+                lead.append("\":");
+            }
+            fieldLeads[i] = lead.toString().intern(); // encoders with the same fields share them
+        }
         if (options.recordTemplate().isPresent()) {
             this.fields = Optional.of(Set.copyOf(options.recordTemplate().get().fieldNames()));
         } else {
@@ -83,14 +95,8 @@ public final class RecordEncoder {
 
     private void renderFields(JsonNode event, List<String> fields) {
         for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                out.append(options.fieldDelimiter());
-            }
             String field = fields.get(i);
-            if (!csv) {
-                appendJsonString(field);
-                out.append(':');
-            }
+            out.append(fieldLeads[i]);
             appendValue(field, fieldTypes[i], event.get(field));
         }
     }
