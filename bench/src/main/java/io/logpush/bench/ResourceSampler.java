@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A forced collection stops the JVM for a time that grows with the live set: tens of milliseconds
  * at 50 MiB, about 150 ms at 300 MiB (100,000 jobs), where one every 2 s took 7% of the run from
  * the contender it measured. One every 5 s still finds the maximum: the live set of a run is made
- * of state and configs, which grow at startup and then stay.
+ * of state and configs, which grow at startup and then stay. Until a first collection is reported,
+ * one is requested every second, so that runs of a few seconds get theirs too.
  */
 final class ResourceSampler implements AutoCloseable {
 
@@ -49,6 +50,7 @@ final class ResourceSampler implements AutoCloseable {
                 long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
                         .filter(pool -> heapPools.contains(pool.getKey())).mapToLong(pool -> pool.getValue().getUsed()).sum();
                 liveHeapMax.accumulateAndGet(used, Math::max);
+                lastSampleNanos = System.nanoTime();
             }
         }
     };
@@ -58,6 +60,8 @@ final class ResourceSampler implements AutoCloseable {
         return thread;
     });
     private boolean closed;
+    /** When a requested collection was last reported (0: none yet). */
+    private volatile long lastSampleNanos;
     private final long cpuStart;
     private final long wallStart;
     private long cpuNanos;
@@ -69,12 +73,14 @@ final class ResourceSampler implements AutoCloseable {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) collector).addNotificationListener(afterRequestedGc, null, null);
         }
-        // The first sample after one second, so that even the shortest runs get one.
-        gc.scheduleWithFixedDelay(this::sampleLiveHeap, 1, LIVE_HEAP_PERIOD_SECONDS, TimeUnit.SECONDS);
+        gc.scheduleWithFixedDelay(this::sampleLiveHeap, 1, 1, TimeUnit.SECONDS);
     }
 
     private void sampleLiveHeap() {
-        memory.gc();
+        long last = lastSampleNanos;
+        if (last == 0 || System.nanoTime() - last >= TimeUnit.SECONDS.toNanos(LIVE_HEAP_PERIOD_SECONDS) - 500_000_000L) {
+            memory.gc();
+        }
     }
 
     /** Stops sampling; the figures below are final afterwards. */
