@@ -105,9 +105,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (work == null) {
+        boolean temporaryWork = work == null;
+        if (temporaryWork) {
             work = Files.createTempDirectory("logpush-bench");
         }
+        try {
+            return measure();
+        } finally {
+            if (temporaryWork) {
+                deleteRecursively(work); // outputs and checkpoints: gigabytes at 100,000 jobs
+            }
+        }
+    }
+
+    private Integer measure() throws Exception {
         BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds), flinkOptions);
         List<RunResult> runs = new ArrayList<>();
         List<LatencyResult> latencies = new ArrayList<>();
@@ -145,6 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
                         boolean measured = attempt >= warmups;
                         JfrProfile recording = measured && profile && contender == Contender.OURS ? JfrProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
+                        deleteRecursively(checkpoints);
                         if (recording != null) {
                             profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".jfr"), 25));
                         }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.apache.flink.util.FileUtils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -65,12 +67,16 @@ public final class KafkaBrokerProcess implements TestKafka, BeforeAllCallback, A
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        stop();
+        close();
     }
 
+    /** Stops the broker for good and deletes its data (benchmarks leave gigabytes). */
     @Override
     public void close() throws InterruptedException {
         stop();
+        if (home != null) {
+            FileUtils.deleteDirectoryQuietly(home.toFile());
+        }
     }
 
     /**
