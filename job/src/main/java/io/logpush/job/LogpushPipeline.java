@@ -6,9 +6,11 @@ import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.config.broadcast.KeyValueBytes;
 import io.logpush.job.functions.EventRouter;
+import io.logpush.job.functions.FrameCompiler;
 import io.logpush.job.functions.JobBuffer;
 import io.logpush.job.functions.OwnerPrefilter;
 import io.logpush.job.records.DeadLetter;
+import io.logpush.job.records.JobFrameUpdate;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
@@ -17,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -25,9 +28,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *  config topic ─► Config stage (p=1: validate, version, guard) ──► status topic
- *                                │ ConfigUpdate (broadcast)
- *                           ┌────┴─────────────────────┐
- *                           ▼                          ▼
+ *                                │ ConfigUpdate
+ *                           ┌────┴──────────────┐
+ *                  (broadcast)            Compile batch frames (p=1)
+ *                           ▼                   ▼ (keyBy job id)
  *  events ─► Prefilter ─► Router ─(keyBy job id)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
  *           (chained)       │ dead letters
  *                           ▼
@@ -64,8 +68,12 @@ public final class LogpushPipeline {
                 .uid("router").name("Route, filter, sample, encode");
         routed.getSideOutput(EventRouter.DEAD_LETTERS).sinkTo(deadLetters).uid("dlq-sink").name("Dead-letter topic");
 
+        // Each job's frame is compiled once and goes, like the job's records, to the one buffer that owns the job.
+        KeyedStream<JobFrameUpdate, Long> frames = updates
+                .map(new FrameCompiler(settings.policy())).uid("frame-compiler").name("Compile batch frames").setParallelism(1)
+                .keyBy(JobFrameUpdate::jobId);
         routed.keyBy(RoutedRecord::jobId)
-                .connect(updates.broadcast(JobBuffer.FRAMES))
+                .connect(frames)
                 .process(new JobBuffer(settings.policy(), settings.configCheckPeriod(), settings.chunkBytes()))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");

@@ -3,18 +3,19 @@ package io.logpush.job.functions;
 import io.logpush.config.Destination;
 import io.logpush.config.DeploymentPolicy;
 import io.logpush.config.JobConfigParser;
-import io.logpush.config.LogpushJob;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
 import io.logpush.job.records.BatchFrameSerializer;
 import io.logpush.job.records.JobFrame;
 import io.logpush.job.records.JobFrameSerializer;
+import io.logpush.job.records.JobFrameUpdate;
 import io.logpush.job.records.OpenBatchState;
 import io.logpush.job.records.OpenBatchStateSerializer;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -28,8 +29,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,33 +56,34 @@ import java.util.TreeMap;
  * drained stops deliver everything). A record larger than the byte limit travels alone. A closed batch streams to the sink as
  * chunks read lazily from state, all in one go; then the batch's state and timer are cleared.
  *
- * <p>Config changes cost O(1): a batch remembers the config it opened under ({@link BatchFrame});
- * the job's next record, or the batch's check timer, notices a change, deletion or disable and
- * closes the batch as it was promised. Records routed under a config version this instance has not
- * received yet (broadcast and records travel on different channels) are held in state until it
- * arrives, never dropped.
+ * <p>Config changes arrive as {@link JobFrameUpdate}s keyed by job id, like the records, so each
+ * instance stores the frames of the jobs it owns only, in keyed state (memory and checkpoints do
+ * not grow with the number of jobs), and acts on a change at once: a batch remembers the config it
+ * opened under ({@link BatchFrame}) and is closed as it was promised when the job changes, is
+ * deleted or disabled. Records routed under a config version this instance has not received yet
+ * (frames and records travel on different channels) are held in state until it arrives, never dropped.
  *
  * <p>Metrics: {@code recordsIn}, {@code recordsFlushed}, {@code recordsDroppedJobRemoved},
  * {@code oversizedRecords}, {@code batchesClosed<Reason>} (counters); {@code recordsBuffered},
  * {@code openBatches}, {@code oldestBufferedMillis} (gauges, counting what this attempt opened).
  *
- * <p>Keyed state per job: the records ({@code MapState} index to event time + bytes), the counters,
- * the frame, and the next batch sequence number (kept across batches: it names the objects).
- * Broadcast state ({@link #FRAMES}): per job, its latest config version and the frame of a new batch
- * under it; not the config, as every instance holds one entry per job and checkpoints it each time.
+ * <p>Keyed state per job: its latest frame ({@link JobFrame}), the records ({@code MapState} index
+ * to event time + bytes), the counters, the open batch's frame, and the next batch sequence number
+ * (kept across batches: it names the objects).
  */
-public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk>
+public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, JobFrameUpdate, BatchChunk>
         implements CheckpointedFunction {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobBuffer.class);
     private static final long serialVersionUID = 1L;
     /** A job's event-time timer, registered with its first batch and then kept: it fires only at the end of input (the maximum watermark). */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
-    /** Open batches whose counters each instance keeps on the heap (about 100 bytes each). */
-    private static final int CACHED_BATCHES = 4096;
+    /** Jobs whose open batch counters and latest frame each instance keeps on the heap too (about 250 bytes each). */
+    private static final int CACHED_JOBS = 4096;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
 
+    static final ValueStateDescriptor<JobFrame> LATEST = new ValueStateDescriptor<>("job-frame", JobFrameSerializer.TYPE_INFO);
     static final MapStateDescriptor<Long, byte[]> RECORDS =
             new MapStateDescriptor<>("batch-records", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     static final ValueStateDescriptor<OpenBatchState> BATCH =
@@ -87,16 +91,21 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     static final ValueStateDescriptor<BatchFrame> FRAME =
             new ValueStateDescriptor<>("batch-frame", BatchFrameSerializer.TYPE_INFO);
     static final ValueStateDescriptor<Long> SEQUENCE = new ValueStateDescriptor<>("batch-sequence", Types.LONG);
-    /** Broadcast state: per job, its latest version and the frame of a new batch ({@link JobFrame}). */
-    public static final MapStateDescriptor<Long, JobFrame> FRAMES =
+    /**
+     * Broadcast state of savepoints taken when every instance held every job's frame. Read on
+     * restore, never written: a job's keyed frame, once it has one, is newer.
+     */
+    static final MapStateDescriptor<Long, JobFrame> LEGACY_FRAMES =
             new MapStateDescriptor<>("job-frames", Types.LONG, JobFrameSerializer.TYPE_INFO);
 
     private final DeploymentPolicy policy;
     private final long checkPeriodMillis;
     private final int chunkBytes;
 
-    private transient JobConfigParser parser;
-    private transient BroadcastState<Long, JobFrame> frames;
+    /** Frames restored from {@link #LEGACY_FRAMES} for the jobs this instance owns; empty unless restored from such a savepoint. */
+    private transient Map<Long, JobFrame> legacyFrames;
+    /** The job's latest frame, read per record: recently used ones are kept on the heap too. */
+    private transient CachedValueState<JobFrame> latest;
     private transient MapState<Long, byte[]> records;
     /** The open batch's counters, read and written per record: recently used ones are kept on the heap too. */
     private transient CachedValueState<OpenBatchState> batch;
@@ -118,8 +127,9 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     private transient long firingTimer;
 
     /**
-     * @param checkPeriod how often an open batch checks its job's config (bounds how long a deleted
-     *     job's batch waits when its interval limit is off or long)
+     * @param policy the deployment policy, to compile the configs of savepoints taken before frames
+     * @param checkPeriod how often an open batch checks its job's config (a safety net: changes are
+     *     acted on when they arrive)
      * @param chunkBytes the largest chunk sent to the sink
      */
     public JobBuffer(DeploymentPolicy policy, Duration checkPeriod, int chunkBytes) {
@@ -130,25 +140,48 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        parser = new JobConfigParser(policy);
-        frames = context.getOperatorStateStore().getBroadcastState(FRAMES);
-        // Savepoints taken before the frames existed hold the configs themselves: compile them once.
+        // Savepoints of earlier versions hold every job's frame, or even its config, in broadcast
+        // state: keep those of the jobs this instance owns until the job's next change supersedes them.
+        legacyFrames = new HashMap<>();
+        BroadcastState<Long, JobFrame> frames = context.getOperatorStateStore().getBroadcastState(LEGACY_FRAMES);
         BroadcastState<Long, ConfigUpdate> configs = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
-        for (Map.Entry<Long, ConfigUpdate> entry : configs.entries()) {
-            apply(entry.getValue());
+        if (configs.iterator().hasNext()) {
+            // Older still: the configs themselves. Compiled once, the same way in every instance.
+            JobConfigParser parser = new JobConfigParser(policy);
+            for (Map.Entry<Long, ConfigUpdate> entry : configs.entries()) {
+                JobFrame compiled = FrameCompiler.compile(parser, entry.getValue());
+                JobFrame kept = frames.get(entry.getKey());
+                if (kept == null || compiled.version() > kept.version()) {
+                    frames.put(entry.getKey(), compiled);
+                }
+            }
+            configs.clear();
         }
-        configs.clear();
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        for (Map.Entry<Long, JobFrame> entry : frames.entries()) {
+            int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(entry.getKey(),
+                    task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+            if (owner == task.getIndexOfThisSubtask()) {
+                legacyFrames.put(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /** How many frames of an earlier version's savepoint this instance keeps (for tests). */
+    int legacyFrameCount() {
+        return legacyFrames.size();
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
-        // Broadcast and keyed state are checkpointed by Flink.
+        // Keyed state is checkpointed by Flink; legacy broadcast state stays as restored.
     }
 
     @Override
     public void open(OpenContext openContext) {
+        latest = new CachedValueState<>(getRuntimeContext().getState(LATEST), CACHED_JOBS);
         records = getRuntimeContext().getMapState(RECORDS);
-        batch = new CachedValueState<>(getRuntimeContext().getState(BATCH), CACHED_BATCHES);
+        batch = new CachedValueState<>(getRuntimeContext().getState(BATCH), CACHED_JOBS);
         frame = getRuntimeContext().getState(FRAME);
         sequence = getRuntimeContext().getState(SEQUENCE);
         MetricGroup group = getRuntimeContext().getMetricGroup();
@@ -166,32 +199,41 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         group.gauge("oldestBufferedMillis", () -> oldestOpenedAt == 0 ? 0L : System.currentTimeMillis() - oldestOpenedAt);
     }
 
-    @Override
-    public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
-        // O(1): the affected job's next record or check timer acts on the change.
-        apply(update);
+    /** The job's latest frame, null if this instance has none yet. */
+    private JobFrame latestFrame(long job) throws Exception {
+        JobFrame keyed = latest.value(job);
+        if (legacyFrames.isEmpty()) {
+            return keyed;
+        }
+        JobFrame legacy = legacyFrames.get(job);
+        return legacy == null || keyed != null && keyed.version() >= legacy.version() ? keyed : legacy;
     }
 
-    /** Keeps the update's frame if it is newer than the job's, so the order updates arrive in does not matter. */
-    private void apply(ConfigUpdate update) throws Exception {
-        JobFrame current = frames.get(update.jobId());
-        if (current == null || update.supersedes(current.version())) {
-            frames.put(update.jobId(), new JobFrame(update.version(), compile(update)));
+    /**
+     * Keeps the update's frame if it is newer than the job's, so the order updates arrive in does
+     * not matter, and acts on it at once: closes a batch opened under an older config, frames or
+     * drops the records held for it.
+     */
+    @Override
+    public void processElement2(JobFrameUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+        long job = ctx.getCurrentKey();
+        JobFrame current = latestFrame(job);
+        if (current != null && current.version() >= update.frame().version()) {
+            return;
+        }
+        latest.update(job, update.frame());
+        OpenBatchState open = batch.value(job);
+        if (open != null) {
+            reconcile(open, update.frame(), false, ctx, out);
         }
     }
 
-    /** The frame of a new batch under the update's config; null if it deletes or disables the job. */
-    private BatchFrame compile(ConfigUpdate update) {
-        LogpushJob job = JobTable.parse(parser, update);
-        return job != null && job.enabled() ? BatchFrame.of(job, update.version()) : null;
-    }
-
     @Override
-    public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) throws Exception {
+    public void processElement1(RoutedRecord record, Context ctx, Collector<BatchChunk> out) throws Exception {
         recordsIn.inc();
         long now = ctx.timerService().currentProcessingTime();
         long job = record.jobId();
-        JobFrame entry = frames.get(job);
+        JobFrame entry = latestFrame(job);
         long version = entry == null ? -1 : entry.version();
         OpenBatchState open = batch.value(ctx.getCurrentKey());
         if (version < record.configVersion()) {
@@ -262,28 +304,12 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
 
     private void onBatchTimer(OpenBatchState open, boolean endOfInput, long timestamp, OnTimerContext ctx,
                               Collector<BatchChunk> out) throws Exception {
-        long job = ctx.getCurrentKey();
-        BatchFrame current = frame.value();
-        JobFrame entry = frames.get(job);
-        long version = entry == null ? -1 : entry.version();
-        BatchFrame config = entry == null ? null : entry.frame();
-        if (current == null) {
-            if (version < open.awaitedVersion() && !endOfInput) {
-                batch.update(ctx.getCurrentKey(), schedule(ctx, open, null, timestamp));
-            } else if (config == null) {
-                recordsDropped.inc(open.count());
-                LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
-                        open.count(), job);
-                clear(ctx, open);
-            } else {
-                current = config;
-                frame.update(current);
-                flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
-            }
+        if (reconcile(open, latestFrame(ctx.getCurrentKey()), endOfInput, ctx, out)) {
             return;
         }
-        if (config == null || current.configVersion() != version) {
-            flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+        BatchFrame current = frame.value();
+        if (current == null) {
+            batch.update(ctx.getCurrentKey(), schedule(ctx, open, null, timestamp));
         } else if (endOfInput) {
             flush(ctx, out, current, BatchCloseReason.END_OF_INPUT);
         } else if (current.maxIntervalMillis() > 0 && timestamp >= open.openedAt() + current.maxIntervalMillis()) {
@@ -293,8 +319,41 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
         }
     }
 
+    /**
+     * Brings the open batch in line with the job's latest frame: closes it if it opened under
+     * another config, frames or drops held records once their config arrived (or the input ended).
+     *
+     * @return whether the batch was closed or dropped
+     */
+    private boolean reconcile(OpenBatchState open, JobFrame entry, boolean endOfInput, Context ctx,
+                              Collector<BatchChunk> out) throws Exception {
+        long version = entry == null ? -1 : entry.version();
+        BatchFrame config = entry == null ? null : entry.frame();
+        BatchFrame current = frame.value();
+        if (current == null) {
+            if (version < open.awaitedVersion() && !endOfInput) {
+                return false;
+            }
+            if (config == null) {
+                recordsDropped.inc(open.count());
+                LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
+                        open.count(), ctx.getCurrentKey());
+                clear(ctx, open);
+            } else {
+                frame.update(config);
+                flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
+            }
+            return true;
+        }
+        if (config == null || current.configVersion() != version) {
+            flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+            return true;
+        }
+        return false;
+    }
+
     /** Adds a record to a framed batch, closing batches exactly at the limits. */
-    private void add(RoutedRecord record, OpenBatchState open, BatchFrame current, ReadOnlyContext ctx,
+    private void add(RoutedRecord record, OpenBatchState open, BatchFrame current, Context ctx,
                      Collector<BatchChunk> out, long now) throws Exception {
         long length = record.bytes().length;
         if (current.maxBytes() > 0) {
@@ -339,7 +398,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
     }
 
     /** Registers the batch's next (single) timer: its interval deadline or its next config check. */
-    private OpenBatchState schedule(ReadOnlyContext ctx, OpenBatchState open, BatchFrame current, long now) {
+    private OpenBatchState schedule(Context ctx, OpenBatchState open, BatchFrame current, long now) {
         long next = current == null ? now + HOLD_CHECK_MILLIS : now + checkPeriodMillis;
         if (current != null && current.maxIntervalMillis() > 0) {
             next = Math.min(next, open.openedAt() + current.maxIntervalMillis());
@@ -358,7 +417,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
      * Closes the open batch: streams it to the sink as one or more batches (more only if records
      * were held before their config arrived), then clears its state and timer.
      */
-    private void flush(ReadOnlyContext ctx, Collector<BatchChunk> out, BatchFrame current, BatchCloseReason reason)
+    private void flush(Context ctx, Collector<BatchChunk> out, BatchFrame current, BatchCloseReason reason)
             throws Exception {
         OpenBatchState open = batch.value(ctx.getCurrentKey());
         if (open == null || open.count() == 0) {
@@ -434,7 +493,7 @@ public final class JobBuffer extends KeyedBroadcastProcessFunction<Long, RoutedR
                 reason.name().toLowerCase(), directory);
     }
 
-    private void clear(ReadOnlyContext ctx, OpenBatchState open) throws Exception {
+    private void clear(Context ctx, OpenBatchState open) throws Exception {
         // A firing timer is gone already. The end-of-input timer stays: the job's next batch
         // registers it again (timers are a set), and each deletion was a RocksDB write per batch.
         if (open.timer() != 0 && open.timer() != firingTimer) {

@@ -1,9 +1,11 @@
 package io.logpush.job.functions;
 
+import io.logpush.config.JobConfigParser;
 import io.logpush.config.broadcast.ConfigUpdate;
 import io.logpush.config.broadcast.JobTable;
 import io.logpush.job.records.BatchFrame;
 import io.logpush.job.records.JobFrame;
+import io.logpush.job.records.JobFrameUpdate;
 import io.logpush.job.records.OpenBatchState;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.job.testutils.JobConfigs;
@@ -15,13 +17,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +48,9 @@ class JobBufferTest {
     private static final long JOB = 7;
     private static final Duration CHECK = Duration.ofSeconds(5);
 
-    private KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> harness;
+    private static final JobConfigParser PARSER = new JobConfigParser(JobConfigs.POLICY);
+
+    private KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> harness;
     private long version;
 
     /** One batch as the sink would receive it: descriptor and the concatenated chunks. */
@@ -55,8 +61,8 @@ class JobBufferTest {
     @BeforeEach
     void setUp() throws Exception {
         buffer = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                buffer, RoutedRecord::jobId, Types.LONG, JobBuffer.FRAMES);
+        harness = newHarness(buffer);
+        harness.open();
         harness.setProcessingTime(1_000);
     }
 
@@ -71,21 +77,24 @@ class JobBufferTest {
 
     private void configure(String outputOptions, String limits, boolean enabled) throws Exception {
         version++;
-        harness.processBroadcastElement(JobConfigs.upsert(JOB, version,
-                JobConfigs.json(JOB, "z", "file:///out/{DATE}", enabled, outputOptions, limits)), 1L);
+        update(JobConfigs.upsert(JOB, version, JobConfigs.json(JOB, "z", "file:///out/{DATE}", enabled, outputOptions, limits)));
+    }
+
+    /** Sends the buffer the frame the config stage compiles from {@code update}. */
+    private void update(ConfigUpdate update) throws Exception {
+        harness.processElement2(new JobFrameUpdate(update.jobId(), FrameCompiler.compile(PARSER, update)), 1L);
     }
 
     /** A new buffer (16-byte chunks) restored from {@code state}, as after a failover or an upgrade. */
-    private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> restored(
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
             OperatorSubtaskState state) throws Exception {
         return restored(state, null);
     }
 
     /** @param backend the keyed state backend, null for the harness's (heap) */
-    private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> restored(
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
             OperatorSubtaskState state, StateBackend backend) throws Exception {
-        var restored = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 16), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        var restored = newHarness(new JobBuffer(JobConfigs.POLICY, CHECK, 16));
         if (backend != null) {
             restored.setStateBackend(backend);
         }
@@ -95,18 +104,24 @@ class JobBufferTest {
         return restored;
     }
 
+    /** A buffer in a harness of its own (parallelism 1, max parallelism 128), not set up yet. */
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> newHarness(
+            JobBuffer buffer) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(buffer),
+                RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 1, 0);
+    }
+
     private void record(String text) throws Exception {
         record(text, version);
     }
 
     private void record(String text, long configVersion) throws Exception {
-        harness.processElement(new RoutedRecord(JOB, configVersion, 1_731_578_400_000L, text.getBytes(StandardCharsets.UTF_8)), 1L);
+        harness.processElement1(new RoutedRecord(JOB, configVersion, 1_731_578_400_000L, text.getBytes(StandardCharsets.UTF_8)), 1L);
     }
 
-    /** Keyed state entries (key x state) left in the heap backend, as the one-input harness counts them. */
+    /** Keyed state entries (key x state) left in the heap backend. */
     private int keyedStateEntries() {
-        return ((HeapKeyedStateBackend<?>) ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend())
-                .numKeyValueStateEntries();
+        return harness.numKeyedStateEntries();
     }
 
     private List<Batch> batches() {
@@ -172,11 +187,10 @@ class JobBufferTest {
         assertThat(batches()).extracting(Batch::content).containsExactly("only one\n");
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numEventTimeTimers()).as("the end-of-input timer is kept for the next batch").isEqualTo(1);
-        assertThat(keyedStateEntries()).as("only the batch sequence number remains").isEqualTo(1);
+        assertThat(keyedStateEntries()).as("only the job's frame and batch sequence number remain").isEqualTo(2);
 
         record("the next\n");
-        harness.processWatermark(Long.MAX_VALUE);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
         assertThat(batches()).extracting(Batch::content).containsExactly("only one\n", "the next\n");
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -186,11 +200,9 @@ class JobBufferTest {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("a\n");
         record("b\n");
-        harness.processWatermark(Long.MAX_VALUE - 1);
-        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE - 1));
         assertThat(batches()).as("only the maximum watermark means the input ended").isEmpty();
-        harness.processWatermark(Long.MAX_VALUE);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
         assertThat(batches()).extracting(Batch::content).containsExactly("a\nb\n");
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -217,8 +229,24 @@ class JobBufferTest {
         assertThat(second.content().split("\n")).containsExactlyInAnyOrder("from-partition-0", "from-partition-1");
     }
 
+    /** A harness around an earlier version's buffer, which got configs by broadcast. */
+    private static KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> earlier(
+            KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> function,
+            MapStateDescriptor<?, ?> broadcastState) throws Exception {
+        var earlier = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function,
+                List.of(broadcastState)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        earlier.setStateBackend(new EmbeddedRocksDBStateBackend());
+        earlier.open();
+        return earlier;
+    }
+
+    private static ConfigUpdate config(long version, String limits) {
+        return JobConfigs.upsert(JOB, version, JobConfigs.json(JOB, "z", "file:///out/{DATE}", true,
+                "{\"field_names\":[\"RayID\"]}", limits));
+    }
+
     @Test
-    void aSavepointThatHoldsTheConfigsThemselvesIsCompiledIntoFramesOnRestore() throws Exception {
+    void aSavepointThatHoldsTheConfigsThemselvesIsCompiledIntoFramesOnRestoreUntilTheNextChange() throws Exception {
         // How the buffer kept broadcast state before frames: every job's config update, whole.
         KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
             @Override
@@ -229,26 +257,77 @@ class JobBufferTest {
                 ctx.getBroadcastState(JobTable.STATE).put(update.jobId(), update);
             }
         };
+        OperatorSubtaskState savepoint;
+        try (var earlier = earlier(before, JobTable.STATE)) {
+            earlier.processBroadcastElement(config(1, "\"max_upload_records\":1"), 1L);
+            savepoint = earlier.snapshot(1, 1_000);
+        }
         harness.close();
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(before, RoutedRecord::jobId, Types.LONG,
-                JobTable.STATE);
-        configure("\"max_upload_records\":1", true);
-        OperatorSubtaskState savepoint = harness.snapshot(1, 1_000);
-        harness.close();
-
-        harness = restored(savepoint);
+        harness = restored(savepoint, new EmbeddedRocksDBStateBackend());
+        version = 1;
         record("restored\n");
-        assertThat(batches()).singleElement().satisfies(batch -> {
-            assertThat(batch.content()).isEqualTo("restored\n");
-            assertThat(batch.descriptor().configVersion()).isEqualTo(version);
-        });
+        // A checkpoint after the restore still holds the compiled frame.
+        OperatorSubtaskState checkpoint = harness.snapshot(2, 2_000);
+        harness.close();
+        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend());
+        record("again\n");
+        update(config(2, "\"max_upload_records\":2"));
+        version = 2;
+        record("changed-1\n");
+        record("changed-2\n");
+        assertThat(batches()).extracting(b -> b.descriptor().configVersion() + " " + b.content())
+                .containsExactly("1 again\n", "2 changed-1\nchanged-2\n");
+    }
+
+    @Test
+    void afterARescaleEachInstanceKeepsTheLegacyFramesOfTheJobsItOwns() throws Exception {
+        // How the buffer kept broadcast state before frames were keyed: every job's frame, in every instance.
+        KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
+            @Override
+            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) {}
+
+            @Override
+            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+                ctx.getBroadcastState(JobBuffer.LEGACY_FRAMES).put(update.jobId(), FrameCompiler.compile(PARSER, update));
+            }
+        };
+        List<Long> jobs = List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        OperatorSubtaskState savepoint;
+        try (var earlier = earlier(before, JobBuffer.LEGACY_FRAMES)) {
+            for (long job : jobs) {
+                earlier.processBroadcastElement(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z" + job, "file:///out/" + job,
+                        true, "{\"field_names\":[\"RayID\"]}", "\"max_upload_records\":1")), 1L);
+            }
+            savepoint = earlier.snapshot(1, 1_000);
+        }
+        List<String> directories = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            JobBuffer instance = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
+            try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(instance),
+                    RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 2, subtask)) {
+                restored.setStateBackend(new EmbeddedRocksDBStateBackend());
+                restored.setup();
+                restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(savepoint, 128, 1, 2, subtask));
+                restored.open();
+                for (long job : jobs) {
+                    if (KeyGroupRangeAssignment.assignKeyToParallelOperator(job, 128, 2) == subtask) {
+                        restored.processElement1(new RoutedRecord(job, 1, 0L, new byte[] {'x'}), 1L);
+                    }
+                }
+                assertThat(instance.legacyFrameCount()).as("subtask %d keeps only its own jobs' frames", subtask)
+                        .isBetween(1, jobs.size() - 1);
+                restored.extractOutputValues().forEach(chunk -> directories.add(chunk.batch().directory()));
+            }
+        }
+        assertThat(directories).as("every job's record was framed by its owner")
+                .containsExactlyInAnyOrderElementsOf(jobs.stream().map(job -> "file:///out/" + job).toList());
     }
 
     @Test
     void stateWrittenByFlinksReflectiveSerializersIsMigratedOnRestore() throws Exception {
         // How the buffer's state was written before its hand-written serializers: Flink's POJO format.
         MapStateDescriptor<Long, JobFrame> pojoFrames =
-                new MapStateDescriptor<>(JobBuffer.FRAMES.getName(), Types.LONG, TypeInformation.of(JobFrame.class));
+                new MapStateDescriptor<>(JobBuffer.LEGACY_FRAMES.getName(), Types.LONG, TypeInformation.of(JobFrame.class));
         long t = 1_731_578_400_000L;
         BatchFrame opened = new BatchFrame(1, "file:///old/{DATE}", new byte[0], new byte[0], new byte[0], 0, 2, 0);
         BatchFrame current = new BatchFrame(1, "file:///old/{DATE}", new byte[0], new byte[0], new byte[0], 0, 100, 0);
@@ -269,16 +348,13 @@ class JobBufferTest {
                 ctx.getBroadcastState(pojoFrames).put(update.jobId(), new JobFrame(1, current));
             }
         };
+        OperatorSubtaskState savepoint;
+        try (var earlier = earlier(before, pojoFrames)) {
+            earlier.processBroadcastElement(config(1, "\"max_upload_records\":100"), 1L);
+            earlier.processElement(new RoutedRecord(JOB, 1, t, "first\n".getBytes(StandardCharsets.UTF_8)), 1L);
+            savepoint = earlier.snapshot(1, 1_000);
+        }
         harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(before, List.of(pojoFrames)),
-                RoutedRecord::jobId, Types.LONG, 128, 1, 0);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        harness.open();
-        configure("\"max_upload_records\":100", true);
-        record("first\n");
-        OperatorSubtaskState savepoint = harness.snapshot(1, 1_000);
-        harness.close();
-
         harness = restored(savepoint, new EmbeddedRocksDBStateBackend());
         record("second\n", 1);
         assertThat(batches()).as("closed at the 2 records of the frame the batch opened with").singleElement()
@@ -292,8 +368,7 @@ class JobBufferTest {
     @Test
     void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
         harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new JobBuffer(JobConfigs.POLICY, CHECK, 4_096), List.of(JobBuffer.FRAMES)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+        harness = newHarness(new JobBuffer(JobConfigs.POLICY, CHECK, 4_096));
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.setup();
         harness.open();
@@ -318,15 +393,14 @@ class JobBufferTest {
     }
 
     @Test
-    void deletingAJobFlushesWhatItBufferedAtItsNextCheck() throws Exception {
+    void deletingAJobFlushesWhatItBufferedAtOnce() throws Exception {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("a\n");
         record("b\n");
-        harness.processBroadcastElement(JobConfigs.delete(JOB, ++version), 1L);
-        assertThat(batches()).isEmpty();
-        harness.setProcessingTime(1_000 + CHECK.toMillis());
+        update(JobConfigs.delete(JOB, ++version));
         assertThat(batches()).extracting(Batch::content).containsExactly("a\nb\n");
-        assertThat(keyedStateEntries()).isEqualTo(1);
+        assertThat(batches().get(0).descriptor().configVersion()).as("under the config it opened with").isEqualTo(1);
+        assertThat(keyedStateEntries()).as("the job's frame (deleted) and batch sequence number").isEqualTo(2);
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
@@ -335,7 +409,7 @@ class JobBufferTest {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("before\n");
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", false);
-        harness.setProcessingTime(1_000 + CHECK.toMillis());
+        assertThat(batches()).extracting(Batch::content).containsExactly("before\n");
         configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
         record("after\n");
         assertThat(batches()).extracting(Batch::content).containsExactly("before\n", "after\n");
@@ -346,8 +420,7 @@ class JobBufferTest {
     void aConfigChangeClosesTheBatchUnderTheConfigItOpenedWith() throws Exception {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("old\n");
-        harness.processBroadcastElement(JobConfigs.upsert(JOB, ++version,
-                JobConfigs.json(JOB, "z", "file:///new/{DATE}", true, "\"max_upload_records\":1")), 1L);
+        update(JobConfigs.upsert(JOB, ++version, JobConfigs.json(JOB, "z", "file:///new/{DATE}", true, "\"max_upload_records\":1")));
         record("new\n");
         assertThat(batches()).extracting(b -> b.descriptor().directory() + " " + b.content())
                 .containsExactly("file:///out/20241114 old\n", "file:///new/20241114 new\n");
@@ -361,8 +434,8 @@ class JobBufferTest {
         assertThat(batches()).isEmpty();
         assertThat(keyedStateEntries()).as("held in state").isGreaterThanOrEqualTo(2);
         configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
-        harness.setProcessingTime(7_000);
-        assertThat(batches()).extracting(Batch::content).containsExactly("early-1\n", "early-2\n");
+        assertThat(batches()).as("framed as soon as their config arrives").extracting(Batch::content)
+                .containsExactly("early-1\n", "early-2\n");
     }
 
     @Test
@@ -371,9 +444,9 @@ class JobBufferTest {
         for (int i = 0; i < 8; i++) {
             record("r" + i + "\n");
         }
-        harness.processBroadcastElement(JobConfigs.delete(JOB, ++version), 1L);
-        harness.processElement(new RoutedRecord(JOB + 1, 1, 0L, new byte[] {1}), 1L);
-        harness.processBroadcastElement(JobConfigs.delete(JOB + 1, 2), 1L);
+        update(JobConfigs.delete(JOB, ++version));
+        harness.processElement1(new RoutedRecord(JOB + 1, 1, 0L, new byte[] {1}), 1L);
+        update(JobConfigs.delete(JOB + 1, 2));
         harness.setProcessingTime(1_000 + 2 * CHECK.toMillis());
         assertThat(buffer.recordsIn.getCount()).isEqualTo(9)
                 .isEqualTo(buffer.recordsFlushed.getCount() + buffer.recordsBuffered + buffer.recordsDropped.getCount());
