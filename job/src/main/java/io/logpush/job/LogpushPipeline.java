@@ -74,7 +74,7 @@ public final class LogpushPipeline {
                 .keyBy(JobFrameUpdate::jobId);
         routed.keyBy(RoutedRecord::jobId)
                 .connect(frames)
-                .process(new JobBuffer(settings.policy(), settings.configCheckPeriod(), settings.chunkBytes()))
+                .process(new JobBuffer(settings.policy(), settings.chunkBytes()))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");
     }

@@ -37,7 +37,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -99,7 +98,6 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             new MapStateDescriptor<>("job-frames", Types.LONG, JobFrameSerializer.TYPE_INFO);
 
     private final DeploymentPolicy policy;
-    private final long checkPeriodMillis;
     private final int chunkBytes;
 
     /** Frames restored from {@link #LEGACY_FRAMES} for the jobs this instance owns; empty unless restored from such a savepoint. */
@@ -128,13 +126,10 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     /**
      * @param policy the deployment policy, to compile the configs of savepoints taken before frames
-     * @param checkPeriod how often an open batch checks its job's config (a safety net: changes are
-     *     acted on when they arrive)
      * @param chunkBytes the largest chunk sent to the sink
      */
-    public JobBuffer(DeploymentPolicy policy, Duration checkPeriod, int chunkBytes) {
+    public JobBuffer(DeploymentPolicy policy, int chunkBytes) {
         this.policy = policy;
-        this.checkPeriodMillis = checkPeriod.toMillis();
         this.chunkBytes = chunkBytes;
     }
 
@@ -397,19 +392,19 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
                 open.openedAt(), open.timer(), open.awaitedVersion(), open.frameVersion());
     }
 
-    /** Registers the batch's next (single) timer: its interval deadline or its next config check. */
+    /** Registers the batch's (single) processing-time timer if it needs one: its interval deadline, or the next look for held records' config. */
     private OpenBatchState schedule(Context ctx, OpenBatchState open, BatchFrame current, long now) {
-        long next = current == null ? now + HOLD_CHECK_MILLIS : now + checkPeriodMillis;
-        if (current != null && current.maxIntervalMillis() > 0) {
-            next = Math.min(next, open.openedAt() + current.maxIntervalMillis());
-        }
-        next = Math.max(next, now + 1);
+        // Config changes need no timer: they reach this job's buffer and are acted on at once.
+        long next = current == null ? now + HOLD_CHECK_MILLIS
+                : current.maxIntervalMillis() > 0 ? Math.max(open.openedAt() + current.maxIntervalMillis(), now + 1) : 0;
         if (open.timer() == 0) {
             ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-        } else if (open.timer() != next) {
+        } else if (open.timer() != next && open.timer() != firingTimer) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
         }
-        ctx.timerService().registerProcessingTimeTimer(next);
+        if (next > 0) {
+            ctx.timerService().registerProcessingTimeTimer(next);
+        }
         return open.withTimer(next);
     }
 

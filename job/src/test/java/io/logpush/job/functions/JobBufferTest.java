@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobBufferTest {
 
     private static final long JOB = 7;
-    private static final Duration CHECK = Duration.ofSeconds(5);
 
     private static final JobConfigParser PARSER = new JobConfigParser(JobConfigs.POLICY);
 
@@ -60,7 +58,7 @@ class JobBufferTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        buffer = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
+        buffer = new JobBuffer(JobConfigs.POLICY, 16);
         harness = newHarness(buffer);
         harness.open();
         harness.setProcessingTime(1_000);
@@ -94,7 +92,7 @@ class JobBufferTest {
     /** @param backend the keyed state backend, null for the harness's (heap) */
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
             OperatorSubtaskState state, StateBackend backend) throws Exception {
-        var restored = newHarness(new JobBuffer(JobConfigs.POLICY, CHECK, 16));
+        var restored = newHarness(new JobBuffer(JobConfigs.POLICY, 16));
         if (backend != null) {
             restored.setStateBackend(backend);
         }
@@ -200,6 +198,7 @@ class JobBufferTest {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("a\n");
         record("b\n");
+        assertThat(harness.numProcessingTimeTimers()).as("no interval limit, no timer: config changes need none").isZero();
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE - 1));
         assertThat(batches()).as("only the maximum watermark means the input ended").isEmpty();
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
@@ -302,7 +301,7 @@ class JobBufferTest {
         }
         List<String> directories = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            JobBuffer instance = new JobBuffer(JobConfigs.POLICY, CHECK, 16);
+            JobBuffer instance = new JobBuffer(JobConfigs.POLICY, 16);
             try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(instance),
                     RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 2, subtask)) {
                 restored.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -368,7 +367,7 @@ class JobBufferTest {
     @Test
     void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
         harness.close();
-        harness = newHarness(new JobBuffer(JobConfigs.POLICY, CHECK, 4_096));
+        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.setup();
         harness.open();
@@ -447,7 +446,7 @@ class JobBufferTest {
         update(JobConfigs.delete(JOB, ++version));
         harness.processElement1(new RoutedRecord(JOB + 1, 1, 0L, new byte[] {1}), 1L);
         update(JobConfigs.delete(JOB + 1, 2));
-        harness.setProcessingTime(1_000 + 2 * CHECK.toMillis());
+        harness.setProcessingTime(11_000);
         assertThat(buffer.recordsIn.getCount()).isEqualTo(9)
                 .isEqualTo(buffer.recordsFlushed.getCount() + buffer.recordsBuffered + buffer.recordsDropped.getCount());
         assertThat(buffer.recordsFlushed.getCount()).isEqualTo(8);

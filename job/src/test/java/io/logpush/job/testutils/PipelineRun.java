@@ -128,8 +128,7 @@ public final class PipelineRun {
         env.setParallelism(2);
         Properties props = kafka.clientProperties();
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, configTopic(), Duration.ofSeconds(60)))
-                .withPolicy(policy)
-                .withConfigCheckPeriod(Duration.ofSeconds(1));
+                .withPolicy(policy);
         LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
                 BatchFileSink.builder().staging(checkpoints.resolve("staging").toUri().toString())
                         .health(LogpushKafka.health(props, healthTopic())).build(),
