@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -239,6 +240,20 @@ class JobBufferTest {
         return earlier;
     }
 
+    /** An earlier version's buffer that kept what {@code entry} makes of each config update in broadcast state, and no records. */
+    private static <V> KeyedBroadcastOperatorTestHarness<Long, RoutedRecord, ConfigUpdate, BatchChunk> earlierKeeping(
+            MapStateDescriptor<Long, V> state, Function<ConfigUpdate, V> entry) throws Exception {
+        return earlier(new KeyedBroadcastProcessFunction<>() {
+            @Override
+            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) {}
+
+            @Override
+            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
+                ctx.getBroadcastState(state).put(update.jobId(), entry.apply(update));
+            }
+        }, state);
+    }
+
     private static ConfigUpdate config(long version, String limits) {
         return JobConfigs.upsert(JOB, version, JobConfigs.json(JOB, "z", "file:///out/{DATE}", true,
                 "{\"field_names\":[\"RayID\"]}", limits));
@@ -247,17 +262,8 @@ class JobBufferTest {
     @Test
     void aSavepointThatHoldsTheConfigsThemselvesIsCompiledIntoFramesOnRestoreUntilTheNextChange() throws Exception {
         // How the buffer kept broadcast state before frames: every job's config update, whole.
-        KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
-            @Override
-            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) {}
-
-            @Override
-            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
-                ctx.getBroadcastState(JobTable.STATE).put(update.jobId(), update);
-            }
-        };
         OperatorSubtaskState savepoint;
-        try (var earlier = earlier(before, JobTable.STATE)) {
+        try (var earlier = earlierKeeping(JobTable.STATE, update -> update)) {
             earlier.processBroadcastElement(config(1, "\"max_upload_records\":1"), 1L);
             savepoint = earlier.snapshot(1, 1_000);
         }
@@ -281,18 +287,10 @@ class JobBufferTest {
     @Test
     void afterARescaleEachInstanceKeepsTheLegacyFramesOfTheJobsItOwns() throws Exception {
         // How the buffer kept broadcast state before frames were keyed: every job's frame, in every instance.
-        KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> before = new KeyedBroadcastProcessFunction<>() {
-            @Override
-            public void processElement(RoutedRecord record, ReadOnlyContext ctx, Collector<BatchChunk> out) {}
-
-            @Override
-            public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
-                ctx.getBroadcastState(JobBuffer.LEGACY_FRAMES).put(update.jobId(), FrameCompiler.compile(PARSER, update));
-            }
-        };
         List<Long> jobs = List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         OperatorSubtaskState savepoint;
-        try (var earlier = earlier(before, JobBuffer.LEGACY_FRAMES)) {
+        try (var earlier = earlierKeeping(JobBuffer.LEGACY_FRAMES,
+                update -> FrameCompiler.compile(PARSER, update))) {
             for (long job : jobs) {
                 earlier.processBroadcastElement(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z" + job, "file:///out/" + job,
                         true, "{\"field_names\":[\"RayID\"]}", "\"max_upload_records\":1")), 1L);
