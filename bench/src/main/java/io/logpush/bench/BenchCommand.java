@@ -2,6 +2,7 @@ package io.logpush.bench;
 
 import io.logpush.config.cli.Cli;
 import io.logpush.config.testutils.KafkaBrokerProcess;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code logpush bench}: pre-loads a Kafka topic per workload (a broker of its own, as its own
@@ -194,14 +194,9 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Deletes {@code dir} and everything in it; nothing if it does not exist. */
     private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+        FileUtils.deleteDirectory(dir.toFile());
     }
 
     private List<Workload> workloads() {

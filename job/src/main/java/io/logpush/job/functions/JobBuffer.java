@@ -92,7 +92,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     static final ValueStateDescriptor<Long> SEQUENCE = new ValueStateDescriptor<>("batch-sequence", Types.LONG);
     /**
      * Broadcast state of savepoints taken when every instance held every job's frame. Read on
-     * restore, never written: a job's keyed frame, once it has one, is newer.
+     * restore and otherwise left as it is (only the configs of even earlier savepoints are compiled
+     * into it, once): a job's keyed frame, once it has one, is newer.
      */
     static final MapStateDescriptor<Long, JobFrame> LEGACY_FRAMES =
             new MapStateDescriptor<>("job-frames", Types.LONG, JobFrameSerializer.TYPE_INFO);
