@@ -28,6 +28,7 @@ class RecordSerializersTest {
     void typeExtractionFindsTheHandWrittenSerializers() {
         assertThat(TypeInformation.of(RawEvent.class)).isSameAs(RawEventSerializer.TYPE_INFO);
         assertThat(TypeInformation.of(RoutedRecord.class)).isSameAs(RoutedRecordSerializer.TYPE_INFO);
+        assertThat(TypeInformation.of(JobFrameUpdate.class)).isSameAs(JobFrameUpdateSerializer.TYPE_INFO);
     }
 
     @Test
@@ -44,6 +45,16 @@ class RecordSerializersTest {
     void aRoutedRecordSurvivesTheWire() throws IOException {
         RoutedRecord record = new RoutedRecord(7, 12, 1_731_578_400_000L, "line\n".getBytes(StandardCharsets.UTF_8));
         assertThat(roundTrip(RoutedRecordSerializer.INSTANCE, record)).usingRecursiveComparison().isEqualTo(record);
+    }
+
+    @Test
+    void aJobFrameUpdateSurvivesTheWireWithOrWithoutAFrame() throws IOException {
+        BatchFrame frame = new BatchFrame(3, "s3://b/{DATE}", "[".getBytes(StandardCharsets.UTF_8),
+                "]".getBytes(StandardCharsets.UTF_8), ",".getBytes(StandardCharsets.UTF_8), 1000, 10, 30_000);
+        JobFrameUpdate update = new JobFrameUpdate(7, new JobFrame(3, frame));
+        assertThat(roundTrip(JobFrameUpdateSerializer.INSTANCE, update)).usingRecursiveComparison().isEqualTo(update);
+        JobFrameUpdate deletion = new JobFrameUpdate(8, new JobFrame(4, null));
+        assertThat(roundTrip(JobFrameUpdateSerializer.INSTANCE, deletion)).usingRecursiveComparison().isEqualTo(deletion);
     }
 
     @Test
