@@ -1,13 +1,12 @@
 package io.logpush.config.testutils;
 
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import org.apache.flink.util.FileUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -220,7 +220,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         latest.update(job, update.frame());
         OpenBatchState open = batch.value(job);
         if (open != null) {
-            reconcile(open, update.frame(), false, ctx, out);
+            reconcile(open, frame.value(), update.frame(), false, ctx, out);
         }
     }
 
@@ -269,7 +269,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     /**
      * The open batch's frame. When the batch opened under the job's current config, that is the
-     * frame in broadcast state (one keyed-state read less per record); otherwise it is read from state.
+     * job's latest frame, already read (one keyed-state read less per record); otherwise it is read from state.
      *
      * @param config the frame of the job's current config, null if the job is removed or disabled
      */
@@ -300,10 +300,10 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private void onBatchTimer(OpenBatchState open, boolean endOfInput, long timestamp, OnTimerContext ctx,
                               Collector<BatchChunk> out) throws Exception {
-        if (reconcile(open, latestFrame(ctx.getCurrentKey()), endOfInput, ctx, out)) {
+        BatchFrame current = frame.value();
+        if (reconcile(open, current, latestFrame(ctx.getCurrentKey()), endOfInput, ctx, out)) {
             return;
         }
-        BatchFrame current = frame.value();
         if (current == null) {
             batch.update(ctx.getCurrentKey(), schedule(ctx, open, null, timestamp));
         } else if (endOfInput) {
@@ -319,13 +319,14 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
      * Brings the open batch in line with the job's latest frame: closes it if it opened under
      * another config, frames or drops held records once their config arrived (or the input ended).
      *
+     * @param current the open batch's frame, null while its records wait for their config
+     * @param entry the job's latest frame, null if this instance has none yet
      * @return whether the batch was closed or dropped
      */
-    private boolean reconcile(OpenBatchState open, JobFrame entry, boolean endOfInput, Context ctx,
+    private boolean reconcile(OpenBatchState open, BatchFrame current, JobFrame entry, boolean endOfInput, Context ctx,
                               Collector<BatchChunk> out) throws Exception {
         long version = entry == null ? -1 : entry.version();
         BatchFrame config = entry == null ? null : entry.frame();
-        BatchFrame current = frame.value();
         if (current == null) {
             if (version < open.awaitedVersion() && !endOfInput) {
                 return false;
