@@ -154,7 +154,10 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
             return;
         }
         store(before, s.parked(batch));
-        deliverQueued(job, now);
+        // A job that had nothing queued has only this batch queued: no scan of its queue needed.
+        // With many jobs most batches find their job's queue empty, and each scan was a RocksDB seek
+        // past the tombstones of the job's delivered batches.
+        deliverQueued(job, now, s.hasParked() ? null : new ArrayDeque<>(List.of(batch.batch().sequence())));
     }
 
     /** A deadline or retry of the timer's job is due, or its batches were restored without a running attempt. */
