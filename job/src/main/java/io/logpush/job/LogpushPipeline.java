@@ -8,6 +8,7 @@ import io.logpush.config.broadcast.KeyValueBytes;
 import io.logpush.job.functions.EventRouter;
 import io.logpush.job.functions.FrameCompiler;
 import io.logpush.job.functions.JobBuffer;
+import io.logpush.job.functions.JobBufferOperator;
 import io.logpush.job.functions.OwnerPrefilter;
 import io.logpush.job.records.DeadLetter;
 import io.logpush.job.records.JobFrameUpdate;
@@ -15,6 +16,7 @@ import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -74,7 +76,8 @@ public final class LogpushPipeline {
                 .keyBy(JobFrameUpdate::jobId);
         routed.keyBy(RoutedRecord::jobId)
                 .connect(frames)
-                .process(new JobBuffer(settings.policy(), settings.chunkBytes()))
+                .transform("Per-job batch buffer", TypeInformation.of(BatchChunk.class),
+                        new JobBufferOperator(new JobBuffer(settings.policy(), settings.chunkBytes())))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");
     }

@@ -47,12 +47,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One buffer per job (keyed by job id, in RocksDB): appends each record with O(1) state
+ * One buffer per job (keyed by job id, in RocksDB; run by {@link JobBufferOperator}): appends each record with O(1) state
  * operations and closes the batch exactly at the job's limits: at {@code max_upload_records},
  * before a record would push it past {@code max_upload_bytes} (uncompressed, framing included), or
  * {@code max_upload_interval_seconds} after its first record (a processing-time timer flushes idle
- * jobs), or when the input ends (an event-time timer at the maximum watermark: bounded runs and
- * drained stops deliver everything). A record larger than the byte limit travels alone. A closed batch streams to the sink as
+ * jobs), or when both inputs end ({@link JobBufferOperator}: bounded runs and drained stops
+ * deliver everything). A record larger than the byte limit travels alone. A closed batch streams to the sink as
  * chunks read lazily from state, all in one go; then the batch's state and timer are cleared.
  *
  * <p>Config changes arrive as {@link JobFrameUpdate}s keyed by job id, like the records, so each
@@ -75,8 +75,11 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private static final Logger LOG = LoggerFactory.getLogger(JobBuffer.class);
     private static final long serialVersionUID = 1L;
-    /** A job's event-time timer, registered with its first batch and then kept: it fires only at the end of input (the maximum watermark). */
-    private static final long END_OF_INPUT = Long.MAX_VALUE;
+    /**
+     * The event-time timer that closes a job's batch at the end of input: {@link JobBufferOperator}
+     * fires it for each open batch when both inputs end; savepoints of earlier versions hold it registered.
+     */
+    static final long END_OF_INPUT = Long.MAX_VALUE;
     /** Jobs whose open batch counters and latest frame each instance keeps on the heap too (about 250 bytes each). */
     private static final int CACHED_JOBS = 4096;
     /** How soon held records look again for the config they wait for. */
@@ -118,7 +121,10 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     private transient Map<BatchCloseReason, Counter> closed;
     transient long recordsBuffered;
     private transient long openBatches;
-    /** Opening times of the batches opened by this attempt (a multiset), for the oldest-record-age gauge. */
+    /**
+     * How many of the batches this attempt opened are open, by the second they opened in, for the
+     * oldest-record-age gauge: as many entries as seconds a batch stays open, whatever the number of jobs.
+     */
     private transient TreeMap<Long, Integer> openedAt;
     /** The earliest of {@link #openedAt} (0: none), for the gauge, which is read on the metrics thread. */
     private transient volatile long oldestOpenedAt;
@@ -382,7 +388,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         recordsBuffered++;
         if (open == null) {
             openBatches++;
-            openedAt.merge(now, 1, Integer::sum);
+            openedAt.merge(secondOf(now), 1, Integer::sum);
             oldestOpenedAt = openedAt.firstKey();
             long bytes = (current == null ? 0 : current.overhead()) + record.bytes().length;
             return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, 0,
@@ -399,9 +405,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         // Config changes need no timer: they reach this job's buffer and are acted on at once.
         long next = current == null ? now + HOLD_CHECK_MILLIS
                 : current.maxIntervalMillis() > 0 ? Math.max(open.openedAt() + current.maxIntervalMillis(), now + 1) : 0;
-        if (open.timer() == 0) {
-            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-        } else if (open.timer() != next && open.timer() != firingTimer) {
+        if (open.timer() != 0 && open.timer() != next && open.timer() != firingTimer) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
         }
         if (next > 0) {
@@ -468,7 +472,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private void emit(long job, BatchFrame current, long[] cut, RecordScan scan, Collector<BatchChunk> out,
                       BatchCloseReason reason) throws Exception {
-        long next = sequence.value() == null ? 0 : sequence.value();
+        Long kept = sequence.value();
+        long next = kept == null ? 0 : kept;
         sequence.update(next + 1);
         Instant first = Instant.ofEpochMilli(cut[2]);
         String directory = Destination.directoryFor(current.directoryTemplate(), first.atZone(ZoneOffset.UTC).toLocalDate());
@@ -490,16 +495,19 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
                 reason.name().toLowerCase(), directory);
     }
 
+    private static long secondOf(long millis) {
+        return millis - Math.floorMod(millis, 1_000L);
+    }
+
     private void clear(Context ctx, OpenBatchState open) throws Exception {
-        // A firing timer is gone already. The end-of-input timer stays: the job's next batch
-        // registers it again (timers are a set), and each deletion was a RocksDB write per batch.
+        // A firing timer is gone already.
         if (open.timer() != 0 && open.timer() != firingTimer) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
         }
         // Batches restored from a checkpoint were not counted by this attempt: never go below zero.
         recordsBuffered = Math.max(0, recordsBuffered - open.count());
         openBatches = Math.max(0, openBatches - 1);
-        openedAt.computeIfPresent(open.openedAt(), (t, n) -> n == 1 ? null : n - 1);
+        openedAt.computeIfPresent(secondOf(open.openedAt()), (t, n) -> n == 1 ? null : n - 1);
         oldestOpenedAt = openedAt.isEmpty() ? 0 : openedAt.firstKey();
         RecordScan.clear(records, open.count());
         batch.clear(ctx.getCurrentKey());

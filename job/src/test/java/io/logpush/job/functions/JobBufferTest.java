@@ -20,7 +20,6 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -106,7 +105,7 @@ class JobBufferTest {
     /** A buffer in a harness of its own (parallelism 1, max parallelism 128), not set up yet. */
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> newHarness(
             JobBuffer buffer) throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(buffer),
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new JobBufferOperator(buffer),
                 RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 1, 0);
     }
 
@@ -176,7 +175,7 @@ class JobBufferTest {
     }
 
     @Test
-    void anIdleJobIsFlushedByItsIntervalTimerAndKeepsOnlyItsSequenceAndEndOfInputTimer() throws Exception {
+    void anIdleJobIsFlushedByItsIntervalTimerAndKeepsOnlyItsFrameAndSequence() throws Exception {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":2", true);
         record("only one\n");
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
@@ -185,11 +184,12 @@ class JobBufferTest {
         harness.setProcessingTime(3_000);
         assertThat(batches()).extracting(Batch::content).containsExactly("only one\n");
         assertThat(harness.numProcessingTimeTimers()).isZero();
-        assertThat(harness.numEventTimeTimers()).as("the end-of-input timer is kept for the next batch").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("no end-of-input timer: the operator closes what is open when its inputs end").isZero();
         assertThat(keyedStateEntries()).as("only the job's frame and batch sequence number remain").isEqualTo(2);
 
         record("the next\n");
-        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        harness.endInput1();
+        harness.endInput2();
         assertThat(batches()).extracting(Batch::content).containsExactly("only one\n", "the next\n");
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -200,9 +200,10 @@ class JobBufferTest {
         record("a\n");
         record("b\n");
         assertThat(harness.numProcessingTimeTimers()).as("no interval limit, no timer: config changes need none").isZero();
-        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE - 1));
-        assertThat(batches()).as("only the maximum watermark means the input ended").isEmpty();
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        harness.endInput1();
+        assertThat(batches()).as("a frame may still come while the other input runs").isEmpty();
+        harness.endInput2();
         assertThat(batches()).extracting(Batch::content).containsExactly("a\nb\n");
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -300,7 +301,7 @@ class JobBufferTest {
         List<String> directories = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             JobBuffer instance = new JobBuffer(JobConfigs.POLICY, 16);
-            try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(instance),
+            try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new JobBufferOperator(instance),
                     RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 2, subtask)) {
                 restored.setStateBackend(new EmbeddedRocksDBStateBackend());
                 restored.setup();
@@ -433,6 +434,18 @@ class JobBufferTest {
         configure("\"max_upload_records\":1,\"max_upload_interval_seconds\":0", true);
         assertThat(batches()).as("framed as soon as their config arrives").extracting(Batch::content)
                 .containsExactly("early-1\n", "early-2\n");
+    }
+
+    @Test
+    void atTheEndOfInputRecordsStillAheadOfTheirConfigGoOutUnderTheLatestOne() throws Exception {
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
+        record("framed\n");
+        record("ahead\n", version + 1);
+        harness.endInput2();
+        harness.endInput1();
+        assertThat(batches()).as("the held record joined the open batch, which closes: nothing stays behind")
+                .extracting(Batch::content).containsExactly("framed\nahead\n");
+        assertThat(keyedStateEntries()).as("only the job's frame and batch sequence number remain").isEqualTo(2);
     }
 
     @Test
