@@ -159,6 +159,10 @@ public final class RecordEncoder {
             } else {
                 appendJsonString(value.textValue());
             }
+        } else if (value.isInt()) {
+            out.append(value.intValue()); // as asText() renders it, without a String per value
+        } else if (value.isLong()) {
+            out.append(value.longValue());
         } else if (value.isValueNode()) {
             out.append(value.asText());
         } else if (csv) {

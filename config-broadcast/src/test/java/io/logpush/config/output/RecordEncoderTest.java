@@ -45,6 +45,17 @@ class RecordEncoderTest {
     }
 
     @Test
+    void numbersAreWrittenAsTheEventHadThem() throws Exception {
+        String event = "{\"EdgeResponseBytes\":-42,\"OriginResponseBytes\":5000000000,"
+                + "\"CacheResponseBytes\":123456789012345678901234567890,\"ClientRequestBytes\":1.5e3}";
+        String fields = "\"field_names\":[\"EdgeResponseBytes\",\"OriginResponseBytes\",\"CacheResponseBytes\",\"ClientRequestBytes\"]";
+        assertThat(encode("{" + fields + "}", event)).isEqualTo("{\"EdgeResponseBytes\":-42,\"OriginResponseBytes\":5000000000,"
+                + "\"CacheResponseBytes\":123456789012345678901234567890,\"ClientRequestBytes\":1500.0}\n");
+        assertThat(encode("{\"output_type\":\"csv\"," + fields + "}", event))
+                .isEqualTo("-42,5000000000,123456789012345678901234567890,1500.0\n");
+    }
+
+    @Test
     void withoutFieldNamesEveryDatasetFieldOfTheEventIsWritten() throws Exception {
         String record = encode("{}", EVENT);
         assertThat(record).startsWith("{\"RayID\":\"8e1f\",\"ClientIP\":\"192.0.2.1\"").endsWith("}\n");
