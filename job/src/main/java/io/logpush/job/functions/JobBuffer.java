@@ -47,13 +47,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One buffer per job (keyed by job id, in RocksDB; run by {@link JobBufferOperator}): appends each record with O(1) state
- * operations and closes the batch exactly at the job's limits: at {@code max_upload_records},
- * before a record would push it past {@code max_upload_bytes} (uncompressed, framing included), or
- * {@code max_upload_interval_seconds} after its first record (a processing-time timer flushes idle
- * jobs), or when both inputs end ({@link JobBufferOperator}: bounded runs and drained stops
- * deliver everything). A record larger than the byte limit travels alone. A closed batch streams to the sink as
- * chunks read lazily from state, all in one go; then the batch's state and timer are cleared.
+ * One buffer per job (keyed by job id, in RocksDB; run by {@link JobBufferOperator}): appends each
+ * record with O(1) state operations and closes the batch exactly at the job's limits: at
+ * {@code max_upload_records}, before a record would push it past {@code max_upload_bytes}
+ * (uncompressed, framing included), or {@code max_upload_interval_seconds} after its first record
+ * (a processing-time timer flushes idle jobs), or when both inputs end (bounded runs and drained
+ * stops deliver everything). A record larger than the byte limit travels alone. A closed batch
+ * streams to the sink as chunks read lazily from state, all in one go; then the batch's state and
+ * timer are cleared.
  *
  * <p>Config changes arrive as {@link JobFrameUpdate}s keyed by job id, like the records, so each
  * instance stores the frames of the jobs it owns only, in keyed state (memory and checkpoints do
