@@ -32,6 +32,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,8 +111,13 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** The job's latest frame, read per record: recently used ones are kept on the heap too. */
     private transient CachedValueState<JobFrame> latest;
     private transient MapState<Long, byte[]> records;
-    /** The open batch's counters, read and written per record: recently used ones are kept on the heap too. */
+    /**
+     * The open batch's counters, read and written per record: recently used ones are kept on the
+     * heap and written back to state when evicted or before a snapshot.
+     */
     private transient CachedValueState<OpenBatchState> batch;
+    /** The running operator's key context, to write evicted counters under their own key; null: written through. */
+    transient KeyContext keyContext;
     private transient ValueState<BatchFrame> frame;
     private transient ValueState<Long> sequence;
     // Package-visible for tests.
@@ -176,15 +182,23 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // Keyed state is checkpointed by Flink; legacy broadcast state stays as restored.
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        // Runs before Flink snapshots keyed state; legacy broadcast state stays as restored.
+        flushCachedState();
+    }
+
+    /** Writes the counters kept only on the heap to keyed state (before a snapshot or a listing of its keys). */
+    void flushCachedState() throws Exception {
+        batch.flush();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        latest = new CachedValueState<>(getRuntimeContext().getState(LATEST), CACHED_JOBS);
+        latest = CachedValueState.writeThrough(getRuntimeContext().getState(LATEST), CACHED_JOBS);
         records = getRuntimeContext().getMapState(RECORDS);
-        batch = new CachedValueState<>(getRuntimeContext().getState(BATCH), CACHED_JOBS);
+        ValueState<OpenBatchState> counters = getRuntimeContext().getState(BATCH);
+        batch = keyContext == null ? CachedValueState.writeThrough(counters, CACHED_JOBS)
+                : CachedValueState.writeBack(counters, CACHED_JOBS, keyContext);
         frame = getRuntimeContext().getState(FRAME);
         sequence = getRuntimeContext().getState(SEQUENCE);
         MetricGroup group = getRuntimeContext().getMetricGroup();

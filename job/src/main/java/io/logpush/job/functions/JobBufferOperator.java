@@ -14,7 +14,9 @@ import java.util.stream.Stream;
 /**
  * Runs {@link JobBuffer} and closes every open batch when both of its inputs end (a bounded run,
  * or {@code stop --drain}). An end-of-input timer per batch did that before: at many jobs each
- * registration was a RocksDB write, once per object.
+ * registration was a RocksDB write, once per object. It also lends the buffer its key context, so
+ * that the buffer keeps each open batch's counters on the heap and writes them to state when
+ * evicted or checkpointed rather than once per record.
  */
 public final class JobBufferOperator extends KeyedCoProcessOperator<Long, RoutedRecord, JobFrameUpdate, BatchChunk>
         implements BoundedMultiInput {
@@ -28,10 +30,17 @@ public final class JobBufferOperator extends KeyedCoProcessOperator<Long, Routed
     }
 
     @Override
+    public void open() throws Exception {
+        buffer().keyContext = this; // before the buffer opens: it keeps its counters write-back then
+        super.open();
+    }
+
+    @Override
     public void endInput(int inputId) throws Exception {
         if (++endedInputs < 2) {
             return; // a frame may still come for records held by a job's buffer
         }
+        buffer().flushCachedState(); // the keys are listed from state
         List<Long> jobs;
         try (Stream<Long> keys = this.<Long>getKeyedStateBackend().getKeys(JobBuffer.BATCH.getName(), VoidNamespace.INSTANCE)) {
             jobs = keys.toList(); // collected first: closing a batch changes the state the keys come from
@@ -41,5 +50,9 @@ public final class JobBufferOperator extends KeyedCoProcessOperator<Long, Routed
             // The same call as an end-of-input timer that a savepoint of an earlier version holds.
             onEventTime(new TimerHeapInternalTimer<>(JobBuffer.END_OF_INPUT, job, VoidNamespace.INSTANCE));
         }
+    }
+
+    private JobBuffer buffer() {
+        return (JobBuffer) userFunction;
     }
 }

@@ -1,6 +1,7 @@
 package io.logpush.job.functions;
 
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -35,7 +36,20 @@ class CachedValueStateTest {
     }
 
     private final MapValueState state = new MapValueState();
-    private final CachedValueState<String> cached = new CachedValueState<>(state, 4);
+    private final CachedValueState<String> cached = CachedValueState.writeThrough(state, 4);
+
+    /** The operator's key context, as the write-back copy switches it. */
+    private final KeyContext keyContext = new KeyContext() {
+        @Override
+        public void setCurrentKey(Object key) {
+            state.currentKey = (Long) key;
+        }
+
+        @Override
+        public Object getCurrentKey() {
+            return state.currentKey;
+        }
+    };
 
     private String read(long key) throws Exception {
         state.currentKey = key;
@@ -84,7 +98,49 @@ class CachedValueStateTest {
     }
 
     @Test
+    void writeBackKeepsWritesUntilEvictedOrFlushedUnderTheirOwnKey() throws Exception {
+        CachedValueState<String> back = CachedValueState.writeBack(state, 4, keyContext);
+        for (long key = 1; key <= 100; key++) {
+            state.currentKey = key;
+            back.update(key, "v" + key);
+            back.update(key, "w" + key);
+            assertThat(state.currentKey).as("an eviction writes under its own key and switches back").isEqualTo(key);
+        }
+        assertThat(state.values).as("evicted keys were written, the last few are still pending")
+                .hasSizeBetween(96, 99).doesNotContainKey(100L);
+        state.currentKey = 100;
+        back.flush();
+        assertThat(state.currentKey).isEqualTo(100L);
+        assertThat(state.values).hasSize(100);
+        for (long key = 1; key <= 100; key++) {
+            assertThat(state.values).containsEntry(key, "w" + key);
+        }
+
+        state.currentKey = 100;
+        back.clear(100);
+        assertThat(state.values).as("a removal is pending too").containsKey(100L);
+        back.flush();
+        assertThat(state.values).doesNotContainKey(100L);
+        int writes = state.values.size();
+        back.flush();
+        assertThat(state.values).as("a flushed copy has nothing left to write").hasSize(writes);
+    }
+
+    @Test
+    void writeBackReadsAnEvictedValueFromTheState() throws Exception {
+        CachedValueState<String> back = CachedValueState.writeBack(state, 4, keyContext);
+        for (long key = 1; key <= 100; key++) {
+            state.currentKey = key;
+            back.update(key, "v" + key);
+        }
+        for (long key = 1; key <= 100; key++) {
+            state.currentKey = key;
+            assertThat(back.value(key)).isEqualTo("v" + key);
+        }
+    }
+
+    @Test
     void slotsArePowersOfTwo() {
-        assertThatThrownBy(() -> new CachedValueState<>(state, 6)).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> CachedValueState.writeThrough(state, 6)).hasMessageContaining("power of two");
     }
 }

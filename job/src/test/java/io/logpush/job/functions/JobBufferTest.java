@@ -117,8 +117,9 @@ class JobBufferTest {
         harness.processElement1(new RoutedRecord(JOB, configVersion, 1_731_578_400_000L, text.getBytes(StandardCharsets.UTF_8)), 1L);
     }
 
-    /** Keyed state entries (key x state) left in the heap backend. */
-    private int keyedStateEntries() {
+    /** Keyed state entries (key x state) left in the heap backend, once the counters kept on the heap are written, as before a snapshot. */
+    private int keyedStateEntries() throws Exception {
+        ((JobBuffer) ((JobBufferOperator) harness.getOperator()).getUserFunction()).flushCachedState();
         return harness.numKeyedStateEntries();
     }
 
@@ -378,6 +379,43 @@ class JobBufferTest {
             expected.append("r").append(i).append("\n");
         }
         assertThat(batches()).singleElement().extracting(Batch::content).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void countersKeptOnTheHeapReachTheCheckpointAndTheEndOfInputForMoreJobsThanTheHeapKeeps() throws Exception {
+        harness.close();
+        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.setup();
+        harness.open();
+        int jobs = 5_000; // more than the 4,096 jobs whose counters stay on the heap: many are evicted
+        for (long job = 1; job <= jobs; job++) {
+            update(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z", "file:///out/{DATE}", true,
+                    "{\"field_names\":[\"RayID\"]}", "\"max_upload_records\":100,\"max_upload_interval_seconds\":0")));
+        }
+        for (String text : List.of("a\n", "b\n")) {
+            for (long job = 1; job <= jobs; job++) {
+                harness.processElement1(new RoutedRecord(job, 1, 1_731_578_400_000L, (job + text).getBytes(StandardCharsets.UTF_8)), 1L);
+            }
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1_000);
+        harness.close();
+
+        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend());
+        for (long job = 1; job <= jobs; job++) {
+            harness.processElement1(new RoutedRecord(job, 1, 1_731_578_400_000L, (job + "c\n").getBytes(StandardCharsets.UTF_8)), 1L);
+        }
+        harness.endInput1();
+        harness.endInput2();
+        Map<Long, ByteArrayOutputStream> content = new LinkedHashMap<>();
+        Map<Long, Long> counts = new LinkedHashMap<>();
+        for (BatchChunk chunk : harness.extractOutputValues()) {
+            content.computeIfAbsent(chunk.batch().jobId(), j -> new ByteArrayOutputStream()).writeBytes(chunk.bytes());
+            counts.put(chunk.batch().jobId(), chunk.batch().records());
+        }
+        assertThat(content).hasSize(jobs);
+        content.forEach((job, bytes) -> assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(job + "a\n" + job + "b\n" + job + "c\n"));
+        assertThat(counts.values()).containsOnly(3L);
     }
 
     @Test

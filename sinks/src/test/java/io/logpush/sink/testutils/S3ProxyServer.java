@@ -1,6 +1,7 @@
 package io.logpush.sink.testutils;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,6 +41,10 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stop();
+        if (home != null) {
+            FileUtils.deleteDirectoryQuietly(home.toFile()); // the objects tests wrote, and the server log
+            home = null;
+        }
     }
 
     public void start() throws IOException, InterruptedException {
