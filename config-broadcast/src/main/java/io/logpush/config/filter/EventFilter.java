@@ -1,6 +1,7 @@
 package io.logpush.config.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +86,7 @@ public sealed interface EventFilter permits EventFilter.All, EventFilter.Any, Ev
         @Override
         public boolean test(JsonNode event) {
             JsonNode value = event.get(field);
-            boolean matches = value != null && !value.isNull() && positive.test(value);
+            boolean matches = value != null && !(value instanceof NullNode) && positive.test(value);
             return operator.negated() != matches;
         }
 
