@@ -57,8 +57,12 @@ class CachedValueStateTest {
     }
 
     private void write(long key, String value) throws Exception {
+        write(cached, key, value);
+    }
+
+    private void write(CachedValueState<String> copy, long key, String value) throws Exception {
         state.currentKey = key;
-        cached.update(key, value);
+        copy.update(key, value);
     }
 
     @Test
@@ -101,9 +105,8 @@ class CachedValueStateTest {
     void writeBackKeepsWritesUntilEvictedOrFlushedUnderTheirOwnKey() throws Exception {
         CachedValueState<String> back = CachedValueState.writeBack(state, 4, keyContext);
         for (long key = 1; key <= 100; key++) {
-            state.currentKey = key;
-            back.update(key, "v" + key);
-            back.update(key, "w" + key);
+            write(back, key, "v" + key);
+            write(back, key, "w" + key);
             assertThat(state.currentKey).as("an eviction writes under its own key and switches back").isEqualTo(key);
         }
         assertThat(state.values).as("evicted keys were written, the last few are still pending")
@@ -130,8 +133,7 @@ class CachedValueStateTest {
     void writeBackReadsAnEvictedValueFromTheState() throws Exception {
         CachedValueState<String> back = CachedValueState.writeBack(state, 4, keyContext);
         for (long key = 1; key <= 100; key++) {
-            state.currentKey = key;
-            back.update(key, "v" + key);
+            write(back, key, "v" + key);
         }
         for (long key = 1; key <= 100; key++) {
             state.currentKey = key;

@@ -102,6 +102,15 @@ class JobBufferTest {
         return restored;
     }
 
+    /** Replaces the harness with a fresh buffer (4 KiB chunks) on RocksDB, as deployed. */
+    private void useRocksDb() throws Exception {
+        harness.close();
+        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.setup();
+        harness.open();
+    }
+
     /** A buffer in a harness of its own (parallelism 1, max parallelism 128), not set up yet. */
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> newHarness(
             JobBuffer buffer) throws Exception {
@@ -366,11 +375,7 @@ class JobBufferTest {
 
     @Test
     void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
-        harness.close();
-        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        harness.setup();
-        harness.open();
+        useRocksDb();
         // Past 255 (a second key byte) and past the state iterator's prefetch of 128 entries.
         configure("\"max_upload_records\":1000,\"max_upload_interval_seconds\":0", true);
         StringBuilder expected = new StringBuilder();
@@ -383,11 +388,7 @@ class JobBufferTest {
 
     @Test
     void countersKeptOnTheHeapReachTheCheckpointAndTheEndOfInputForMoreJobsThanTheHeapKeeps() throws Exception {
-        harness.close();
-        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        harness.setup();
-        harness.open();
+        useRocksDb();
         int jobs = 5_000; // more than the 4,096 jobs whose counters stay on the heap: many are evicted
         for (long job = 1; job <= jobs; job++) {
             update(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z", "file:///out/{DATE}", true,
