@@ -41,6 +41,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -68,9 +69,9 @@ import java.util.TreeMap;
  * {@code oversizedRecords}, {@code batchesClosed<Reason>} (counters); {@code recordsBuffered},
  * {@code openBatches}, {@code oldestBufferedMillis} (gauges, counting what this attempt opened).
  *
- * <p>Keyed state per job: its latest frame ({@link JobFrame}), the records ({@code MapState} index
- * to event time + bytes), the counters, the open batch's frame, and the next batch sequence number
- * (kept across batches: it names the objects).
+ * <p>Keyed state per job: its latest frame ({@link JobFrame}), the records (in pages of many
+ * records, {@link RecordPages}), the counters, the open batch's frame, and the next batch sequence
+ * number (kept across batches: it names the objects).
  */
 public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, JobFrameUpdate, BatchChunk>
         implements CheckpointedFunction {
@@ -84,10 +85,21 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     static final long END_OF_INPUT = Long.MAX_VALUE;
     /** Jobs whose open batch counters and latest frame each instance keeps on the heap too (about 250 bytes each). */
     private static final int CACHED_JOBS = 4096;
+    /** A page of records on the heap is written to state once it holds this many bytes. */
+    private static final int PAGE_BYTES = 32 * 1024;
+    /** The most each instance keeps on the heap of its open batches' records, whatever the number of jobs. */
+    private static final long HEAP_PAGE_BYTES = 4L * 1024 * 1024;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
 
     static final ValueStateDescriptor<JobFrame> LATEST = new ValueStateDescriptor<>("job-frame", JobFrameSerializer.TYPE_INFO);
+    /** The open batch's records, in pages ({@link RecordPages}): first record index to page. */
+    static final MapStateDescriptor<Long, byte[]> PAGES =
+            new MapStateDescriptor<>("batch-pages", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /**
+     * Records of savepoints taken before pages, one entry per record (index to event time + bytes):
+     * moved into pages when the buffer opens ({@link #movePagesOfEarlierVersion}).
+     */
     static final MapStateDescriptor<Long, byte[]> RECORDS =
             new MapStateDescriptor<>("batch-records", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     static final ValueStateDescriptor<OpenBatchState> BATCH =
@@ -110,7 +122,9 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     private transient Map<Long, JobFrame> legacyFrames;
     /** The job's latest frame, read per record: recently used ones are kept on the heap too. */
     private transient CachedValueState<JobFrame> latest;
-    private transient MapState<Long, byte[]> records;
+    /** The open batches' records: pages in state, the latest page of recently used jobs on the heap too. */
+    private transient RecordPages pages;
+    private transient MapState<Long, byte[]> recordsOfEarlierVersion;
     /**
      * The open batch's counters, read and written per record: recently used ones are kept on the
      * heap and written back to state when evicted or before a snapshot.
@@ -187,15 +201,35 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         flushCachedState();
     }
 
-    /** Writes the counters kept only on the heap to keyed state (before a snapshot or a listing of its keys). */
+    /** Writes what is kept only on the heap (counters, pages of records) to keyed state, as before a snapshot. */
     void flushCachedState() throws Exception {
         batch.flush();
+        pages.flush();
+    }
+
+    /** Writes the counters kept only on the heap to keyed state, before a listing of its keys. */
+    void flushCachedCounters() throws Exception {
+        batch.flush();
+    }
+
+    /**
+     * Moves the current job's records buffered by an earlier version (one state entry per record)
+     * into pages; run once per such job when the buffer opens.
+     */
+    void movePagesOfEarlierVersion(long job) throws Exception {
+        OpenBatchState open = batch.value(job);
+        for (long i = 0; open != null && i < open.count(); i++) {
+            byte[] stored = recordsOfEarlierVersion.get(i);
+            pages.append(job, i, ByteBuffer.wrap(stored).getLong(), Arrays.copyOfRange(stored, Long.BYTES, stored.length));
+        }
+        recordsOfEarlierVersion.clear();
     }
 
     @Override
     public void open(OpenContext openContext) {
         latest = CachedValueState.writeThrough(getRuntimeContext().getState(LATEST), CACHED_JOBS);
-        records = getRuntimeContext().getMapState(RECORDS);
+        pages = new RecordPages(getRuntimeContext().getMapState(PAGES), keyContext, PAGE_BYTES, HEAP_PAGE_BYTES);
+        recordsOfEarlierVersion = getRuntimeContext().getMapState(RECORDS);
         ValueState<OpenBatchState> counters = getRuntimeContext().getState(BATCH);
         batch = keyContext == null ? CachedValueState.writeThrough(counters, CACHED_JOBS)
                 : CachedValueState.writeBack(counters, CACHED_JOBS, keyContext);
@@ -399,7 +433,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** Stores the record (event time first) and returns the updated counters; O(1) state operations. */
     private OpenBatchState append(RoutedRecord record, OpenBatchState open, BatchFrame current, long now) throws Exception {
         long index = open == null ? 0 : open.count();
-        records.put(index, ByteBuffer.allocate(8 + record.bytes().length).putLong(record.eventTime()).put(record.bytes()).array());
+        pages.append(record.jobId(), index, record.eventTime(), record.bytes());
         recordsBuffered++;
         if (open == null) {
             openBatches++;
@@ -439,18 +473,18 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         if (open == null || open.count() == 0) {
             return;
         }
-        List<long[]> cuts = cuts(open, current);
         long job = ctx.getCurrentKey();
-        RecordScan scan = new RecordScan(records, open.count());
+        List<long[]> cuts = cuts(job, open, current);
+        RecordPages.Reader records = pages.read(job, open.count());
         for (long[] cut : cuts) {
-            emit(job, current, cut, scan, out, reason);
+            emit(job, current, cut, records, out, reason);
         }
         clear(ctx, open);
         closed.get(reason).inc(cuts.size());
     }
 
     /** Batch boundaries as {start, end, first event time, last event time, bytes}; one unless held records overflow. */
-    private List<long[]> cuts(OpenBatchState open, BatchFrame current) throws Exception {
+    private List<long[]> cuts(long job, OpenBatchState open, BatchFrame current) throws Exception {
         boolean framed = open.awaitedVersion() == 0;
         if (framed && (current.maxRecords() == 0 || open.count() <= current.maxRecords())
                 && (current.maxBytes() == 0 || open.bytes() <= current.maxBytes() || open.count() == 1)) {
@@ -461,11 +495,11 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         long bytes = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        RecordScan scan = new RecordScan(records, open.count());
+        RecordPages.Reader records = pages.read(job, open.count());
         for (long i = 0; i < open.count(); i++) {
-            byte[] stored = scan.next(i);
-            long length = stored.length - 8;
-            long time = ByteBuffer.wrap(stored).getLong();
+            records.next();
+            long length = records.length();
+            long time = records.eventTime();
             long count = i - start;
             long grown = count == 0 ? current.overhead() + length : bytes + current.recordDelimiter().length + length;
             boolean full = count > 0 && (current.maxRecords() > 0 && count >= current.maxRecords()
@@ -485,7 +519,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         return cuts;
     }
 
-    private void emit(long job, BatchFrame current, long[] cut, RecordScan scan, Collector<BatchChunk> out,
+    private void emit(long job, BatchFrame current, long[] cut, RecordPages.Reader records, Collector<BatchChunk> out,
                       BatchCloseReason reason) throws Exception {
         Long kept = sequence.value();
         long next = kept == null ? 0 : kept;
@@ -500,8 +534,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             if (i > cut[0]) {
                 chunks.write(current.recordDelimiter(), 0, current.recordDelimiter().length);
             }
-            byte[] stored = scan.next(i);
-            chunks.write(stored, 8, stored.length - 8);
+            records.next();
+            chunks.write(records.array(), records.offset(), records.length());
         }
         chunks.write(current.batchSuffix(), 0, current.batchSuffix().length);
         chunks.finish();
@@ -524,7 +558,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         openBatches = Math.max(0, openBatches - 1);
         openedAt.computeIfPresent(secondOf(open.openedAt()), (t, n) -> n == 1 ? null : n - 1);
         oldestOpenedAt = openedAt.isEmpty() ? 0 : openedAt.firstKey();
-        RecordScan.clear(records, open.count());
+        pages.clear(ctx.getCurrentKey(), open.count());
         batch.clear(ctx.getCurrentKey());
         frame.clear();
     }

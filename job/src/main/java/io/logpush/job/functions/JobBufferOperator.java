@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * Runs {@link JobBuffer} and closes every open batch when both of its inputs end (a bounded run,
  * or {@code stop --drain}). An end-of-input timer per batch did that before: at many jobs each
  * registration was a RocksDB write, once per object. It also lends the buffer its key context, so
- * that the buffer keeps each open batch's counters on the heap and writes them to state when
- * evicted or checkpointed rather than once per record.
+ * that the buffer keeps each open batch's counters and latest page of records on the heap and
+ * writes them to state when evicted or checkpointed rather than once per record; and it moves the
+ * records that savepoints of earlier versions hold one per entry into pages.
  */
 public final class JobBufferOperator extends KeyedCoProcessOperator<Long, RoutedRecord, JobFrameUpdate, BatchChunk>
         implements BoundedMultiInput {
@@ -31,8 +32,19 @@ public final class JobBufferOperator extends KeyedCoProcessOperator<Long, Routed
 
     @Override
     public void open() throws Exception {
-        buffer().keyContext = this; // before the buffer opens: it keeps its counters write-back then
+        buffer().keyContext = this; // before the buffer opens: it keeps counters and pages on the heap then
         super.open();
+        for (long job : keysOf(JobBuffer.RECORDS.getName())) {
+            setCurrentKey(job);
+            buffer().movePagesOfEarlierVersion(job);
+        }
+    }
+
+    /** The keys that have a value in a state, collected first: acting on them changes the state they come from. */
+    private List<Long> keysOf(String state) {
+        try (Stream<Long> keys = this.<Long>getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.distinct().toList();
+        }
     }
 
     @Override
@@ -40,12 +52,8 @@ public final class JobBufferOperator extends KeyedCoProcessOperator<Long, Routed
         if (++endedInputs < 2) {
             return; // a frame may still come for records held by a job's buffer
         }
-        buffer().flushCachedState(); // the keys are listed from state
-        List<Long> jobs;
-        try (Stream<Long> keys = this.<Long>getKeyedStateBackend().getKeys(JobBuffer.BATCH.getName(), VoidNamespace.INSTANCE)) {
-            jobs = keys.toList(); // collected first: closing a batch changes the state the keys come from
-        }
-        for (long job : jobs) {
+        buffer().flushCachedCounters(); // the keys are listed from state
+        for (long job : keysOf(JobBuffer.BATCH.getName())) {
             setCurrentKey(job);
             // The same call as an end-of-input timer that a savepoint of an earlier version holds.
             onEventTime(new TimerHeapInternalTimer<>(JobBuffer.END_OF_INPUT, job, VoidNamespace.INSTANCE));

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -374,16 +376,26 @@ class JobBufferTest {
     }
 
     @Test
-    void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBuffered() throws Exception {
+    void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBufferedAcrossPagesAndARestore() throws Exception {
         useRocksDb();
-        // Past 255 (a second key byte) and past the state iterator's prefetch of 128 entries.
         configure("\"max_upload_records\":1000,\"max_upload_interval_seconds\":0", true);
+        // 100-byte records: 1,000 of them fill several 32 KiB pages, written when full or at the checkpoint.
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 1_000; i++) {
-            record("r" + i + "\n");
-            expected.append("r").append(i).append("\n");
+            if (i == 500) {
+                OperatorSubtaskState checkpoint = harness.snapshot(1, 1_000);
+                harness.close();
+                harness = restored(checkpoint, new EmbeddedRocksDBStateBackend());
+            }
+            String text = String.format("%099d%n", i);
+            record(text);
+            expected.append(text);
         }
         assertThat(batches()).singleElement().extracting(Batch::content).isEqualTo(expected.toString());
+        try (Stream<Long> jobsWithPages = ((JobBufferOperator) harness.getOperator()).<Long>getKeyedStateBackend()
+                .getKeys(JobBuffer.PAGES.getName(), VoidNamespace.INSTANCE)) {
+            assertThat(jobsWithPages).as("the closed batch's pages are removed").isEmpty();
+        }
     }
 
     @Test
