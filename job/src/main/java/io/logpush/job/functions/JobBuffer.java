@@ -390,7 +390,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
                 recordsDropped.inc(open.count());
                 LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
                         open.count(), ctx.getCurrentKey());
-                clear(ctx, open);
+                clear(ctx, open, null);
             } else {
                 frame.update(config);
                 flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
@@ -479,7 +479,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         for (long[] cut : cuts) {
             emit(job, current, cut, records, out, reason);
         }
-        clear(ctx, open);
+        clear(ctx, open, records);
         closed.get(reason).inc(cuts.size());
     }
 
@@ -548,7 +548,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         return millis - Math.floorMod(millis, 1_000L);
     }
 
-    private void clear(Context ctx, OpenBatchState open) throws Exception {
+    /** @param read the reader that read the whole batch out, null if it was not read */
+    private void clear(Context ctx, OpenBatchState open, RecordPages.Reader read) throws Exception {
         // A firing timer is gone already.
         if (open.timer() != 0 && open.timer() != firingTimer) {
             ctx.timerService().deleteProcessingTimeTimer(open.timer());
@@ -558,7 +559,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         openBatches = Math.max(0, openBatches - 1);
         openedAt.computeIfPresent(secondOf(open.openedAt()), (t, n) -> n == 1 ? null : n - 1);
         oldestOpenedAt = openedAt.isEmpty() ? 0 : openedAt.firstKey();
-        pages.clear(ctx.getCurrentKey(), open.count());
+        pages.clear(ctx.getCurrentKey(), open.count(), read);
         batch.clear(ctx.getCurrentKey());
         frame.clear();
     }

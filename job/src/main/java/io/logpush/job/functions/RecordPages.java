@@ -98,14 +98,25 @@ final class RecordPages {
         return new Reader(open.get(job), count);
     }
 
-    /** Removes the current job's records. */
-    void clear(long job, long count) throws Exception {
+    /**
+     * Removes the current job's records.
+     *
+     * @param read a reader that read the whole batch, so it knows the keys of its pages in state; or null
+     */
+    void clear(long job, long count, Reader read) throws Exception {
         Page page = open.remove(job);
         if (page != null) {
             heapBytes -= page.bytes.length;
         }
-        if ((page == null ? count : page.first) > 0) {
-            state.clear(); // a few pages: one short scan
+        if ((page == null ? count : page.first) == 0) {
+            return;
+        }
+        if (read != null && read.nextPage >= read.stored) {
+            for (int i = 0; i < read.storedPages; i++) {
+                state.remove(read.storedKeys[i]); // a point delete each: cheaper than the scan clear() makes
+            }
+        } else {
+            state.clear();
         }
     }
 
@@ -134,6 +145,9 @@ final class RecordPages {
         /** Records before this index are in state. */
         private final long stored;
         private long nextPage;
+        /** The keys of the pages read from state. */
+        private long[] storedKeys = new long[4];
+        private int storedPages;
         private ByteBuffer page;
         private byte[] array;
         private long eventTime;
@@ -155,6 +169,10 @@ final class RecordPages {
                         throw new IllegalStateException("the page of record " + nextPage + " of " + count + " is missing");
                     }
                     page = ByteBuffer.wrap(bytes);
+                    if (storedPages == storedKeys.length) {
+                        storedKeys = Arrays.copyOf(storedKeys, 2 * storedPages);
+                    }
+                    storedKeys[storedPages++] = nextPage;
                 } else if (heap != null && nextPage == stored) {
                     page = ByteBuffer.wrap(heap.bytes, 0, heap.size);
                 } else {

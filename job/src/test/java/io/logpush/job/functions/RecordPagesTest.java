@@ -180,12 +180,27 @@ class RecordPagesTest {
         }
         append(pages, 2, "kept");
         state.currentKey = 1;
-        pages.clear(1, 5);
+        pages.clear(1, 5, null);
         counts.remove(1L);
         assertThat(state.pages(1)).isZero();
         append(pages, 1, "next");
         assertThat(read(pages, 1)).containsExactly("next");
         assertThat(read(pages, 2)).containsExactly("kept");
+    }
+
+    @Test
+    void aBatchReadOutIsClearedByThePageKeysItsReaderSaw() throws Exception {
+        for (String record : numbered("record-00", 5)) {
+            append(pages, 1, record);
+        }
+        state.currentKey = 1;
+        RecordPages.Reader reader = pages.read(1, 5);
+        for (int i = 0; i < 5; i++) {
+            reader.next();
+        }
+        state.put(99L, new byte[0]); // not a page of the batch: only a scan would remove it
+        pages.clear(1, 5, reader);
+        assertThat(state.values.get(1L).keySet()).as("the batch's pages went, by key").containsExactly(99L);
     }
 
     @Test
