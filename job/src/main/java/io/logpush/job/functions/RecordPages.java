@@ -26,7 +26,6 @@ final class RecordPages {
 
     /** Bytes before each record in a page: its event time and its length. */
     static final int RECORD_HEADER = Long.BYTES + Integer.BYTES;
-    private static final int FIRST_PAGE_BYTES = 1024;
 
     private final MapState<Long, byte[]> state;
     private final KeyContext keys;
@@ -58,7 +57,7 @@ final class RecordPages {
             page.restart(index);
         }
         if (page == null) {
-            page = new Page(index, Math.min(pageBytes, Math.max(FIRST_PAGE_BYTES, needed)));
+            page = new Page(index, needed); // the first record's size: with many jobs, most batches hold one or two
             open.put(job, page);
             heapBytes += page.bytes.length;
         }

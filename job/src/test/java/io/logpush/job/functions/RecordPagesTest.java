@@ -141,17 +141,18 @@ class RecordPagesTest {
 
     @Test
     void theLeastRecentlyAppendedJobsPagesMakeRoomUnderTheirOwnKey() throws Exception {
+        RecordPages budgeted = new RecordPages(state, state, 128, 256);
+        String first = "a".repeat(40); // 52 bytes with its header: four first pages fit the budget
         for (long job = 1; job <= 4; job++) {
-            append(pages, job, "a" + job);
+            append(budgeted, job, first);
         }
-        assertThat(state.values).as("four pages fit the budget").isEmpty();
-        append(pages, 1, "b1"); // job 1 is now the most recent
-        append(pages, 5, "a5");
-        assertThat(state.pages(2)).as("job 2, the least recently appended, was written").isEqualTo(1);
+        assertThat(state.values).isEmpty();
+        append(budgeted, 1, "b"); // job 1's page doubles, past the budget: job 2, appended to least recently, makes room
         assertThat(state.values.keySet()).containsExactly(2L);
-        assertThat(state.currentKey).as("the current key is restored").isEqualTo(5L);
-        for (long job = 1; job <= 5; job++) {
-            assertThat(read(pages, job)).as("job %d", job).containsExactlyElementsOf(job == 1 ? List.of("a1", "b1") : List.of("a" + job));
+        assertThat(state.pages(2)).isEqualTo(1);
+        assertThat(state.currentKey).as("the current key is restored").isEqualTo(1L);
+        for (long job = 1; job <= 4; job++) {
+            assertThat(read(budgeted, job)).as("job %d", job).containsExactlyElementsOf(job == 1 ? List.of(first, "b") : List.of(first));
         }
     }
 
