@@ -26,6 +26,8 @@ final class RecordPages {
 
     /** Bytes before each record in a page: its event time and its length. */
     static final int RECORD_HEADER = Long.BYTES + Integer.BYTES;
+    /** What a page costs the heap besides its bytes (map entry, boxed key, page, array header), counted against the budget. */
+    static final int PAGE_OVERHEAD = 96;
 
     private final MapState<Long, byte[]> state;
     private final KeyContext keys;
@@ -59,7 +61,7 @@ final class RecordPages {
         if (page == null) {
             page = new Page(index, needed); // the first record's size: with many jobs, most batches hold one or two
             open.put(job, page);
-            heapBytes += page.bytes.length;
+            heapBytes += PAGE_OVERHEAD + page.bytes.length;
         }
         heapBytes += page.ensure(needed, pageBytes);
         page.add(eventTime, record);
@@ -78,7 +80,7 @@ final class RecordPages {
             } else {
                 writeUnderKey(entry.getKey(), entry.getValue());
             }
-            heapBytes -= entry.getValue().bytes.length;
+            heapBytes -= PAGE_OVERHEAD + entry.getValue().bytes.length;
             eldest.remove();
         }
     }
@@ -105,7 +107,7 @@ final class RecordPages {
     void clear(long job, long count, Reader read) throws Exception {
         Page page = open.remove(job);
         if (page != null) {
-            heapBytes -= page.bytes.length;
+            heapBytes -= PAGE_OVERHEAD + page.bytes.length;
         }
         if ((page == null ? count : page.first) == 0) {
             return;

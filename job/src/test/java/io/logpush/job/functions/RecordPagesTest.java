@@ -97,8 +97,9 @@ class RecordPagesTest {
     }
 
     private final KeyedMapState state = new KeyedMapState();
-    /** 64-byte pages, a heap budget of four pages. */
-    private final RecordPages pages = new RecordPages(state, state, 64, 4 * 64);
+    /** 64-byte pages, a heap budget of four full pages. */
+    private static final long BUDGET = 4 * (RecordPages.PAGE_OVERHEAD + 64);
+    private final RecordPages pages = new RecordPages(state, state, 64, BUDGET);
     private final Map<Long, Long> counts = new HashMap<>();
 
     private void append(RecordPages to, long job, String record) throws Exception {
@@ -141,8 +142,8 @@ class RecordPagesTest {
 
     @Test
     void theLeastRecentlyAppendedJobsPagesMakeRoomUnderTheirOwnKey() throws Exception {
-        RecordPages budgeted = new RecordPages(state, state, 128, 256);
-        String first = "a".repeat(40); // 52 bytes with its header: four first pages fit the budget
+        String first = "a".repeat(40); // 52 bytes with its header: a page each, and four of them fit the budget
+        RecordPages budgeted = new RecordPages(state, state, 128, 4 * (RecordPages.PAGE_OVERHEAD + 52));
         for (long job = 1; job <= 4; job++) {
             append(budgeted, job, first);
         }
@@ -168,7 +169,7 @@ class RecordPagesTest {
         assertThat(state.pages(1)).isEqualTo(1);
         assertThat(state.pages(2)).isEqualTo(1);
 
-        RecordPages restored = new RecordPages(state, state, 64, 4 * 64); // as after a restore: nothing on the heap
+        RecordPages restored = new RecordPages(state, state, 64, BUDGET); // as after a restore: nothing on the heap
         append(restored, 1, "r3");
         assertThat(read(restored, 1)).containsExactly("r0", "r1", "r2", "r3");
         assertThat(read(restored, 2)).containsExactly("r0", "r1", "r2");
@@ -216,7 +217,7 @@ class RecordPagesTest {
 
     @Test
     void withoutAKeyContextEveryRecordIsWrittenAtOnce() throws Exception {
-        RecordPages direct = new RecordPages(state, null, 64, 4 * 64);
+        RecordPages direct = new RecordPages(state, null, 64, BUDGET);
         for (String record : numbered("r", 3)) {
             append(direct, 1, record);
         }
