@@ -88,7 +88,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** A page of records on the heap is written to state once it holds this many bytes. */
     private static final int PAGE_BYTES = 32 * 1024;
     /** The most each instance keeps on the heap of its open batches' records, whatever the number of jobs. */
-    private static final long HEAP_PAGE_BYTES = 4L * 1024 * 1024;
+    private static final long HEAP_PAGE_BYTES = 16L * 1024 * 1024;
     /** How soon held records look again for the config they wait for. */
     private static final long HOLD_CHECK_MILLIS = 1_000;
 
@@ -98,7 +98,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             new MapStateDescriptor<>("batch-pages", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /**
      * Records of savepoints taken before pages, one entry per record (index to event time + bytes):
-     * moved into pages when the buffer opens ({@link #movePagesOfEarlierVersion}).
+     * moved into pages when the buffer opens ({@link #moveRecordsOfEarlierVersion}).
      */
     static final MapStateDescriptor<Long, byte[]> RECORDS =
             new MapStateDescriptor<>("batch-records", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -117,6 +117,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private final DeploymentPolicy policy;
     private final int chunkBytes;
+    private final long heapPageBytes;
 
     /** Frames restored from {@link #LEGACY_FRAMES} for the jobs this instance owns; empty unless restored from such a savepoint. */
     private transient Map<Long, JobFrame> legacyFrames;
@@ -157,8 +158,14 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
      * @param chunkBytes the largest chunk sent to the sink
      */
     public JobBuffer(DeploymentPolicy policy, int chunkBytes) {
+        this(policy, chunkBytes, HEAP_PAGE_BYTES);
+    }
+
+    /** @param heapPageBytes the heap budget for pages of records (tests: a small one makes pages leave the heap) */
+    JobBuffer(DeploymentPolicy policy, int chunkBytes, long heapPageBytes) {
         this.policy = policy;
         this.chunkBytes = chunkBytes;
+        this.heapPageBytes = heapPageBytes;
     }
 
     @Override
@@ -216,7 +223,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
      * Moves the current job's records buffered by an earlier version (one state entry per record)
      * into pages; run once per such job when the buffer opens.
      */
-    void movePagesOfEarlierVersion(long job) throws Exception {
+    void moveRecordsOfEarlierVersion(long job) throws Exception {
         OpenBatchState open = batch.value(job);
         for (long i = 0; open != null && i < open.count(); i++) {
             byte[] stored = recordsOfEarlierVersion.get(i);
@@ -228,7 +235,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     @Override
     public void open(OpenContext openContext) {
         latest = CachedValueState.writeThrough(getRuntimeContext().getState(LATEST), CACHED_JOBS);
-        pages = new RecordPages(getRuntimeContext().getMapState(PAGES), keyContext, PAGE_BYTES, HEAP_PAGE_BYTES);
+        pages = new RecordPages(getRuntimeContext().getMapState(PAGES), keyContext, PAGE_BYTES, heapPageBytes);
         recordsOfEarlierVersion = getRuntimeContext().getMapState(RECORDS);
         ValueState<OpenBatchState> counters = getRuntimeContext().getState(BATCH);
         batch = keyContext == null ? CachedValueState.writeThrough(counters, CACHED_JOBS)

@@ -36,7 +36,7 @@ public final class JobBufferOperator extends KeyedCoProcessOperator<Long, Routed
         super.open();
         for (long job : keysOf(JobBuffer.RECORDS.getName())) {
             setCurrentKey(job);
-            buffer().movePagesOfEarlierVersion(job);
+            buffer().moveRecordsOfEarlierVersion(job);
         }
     }
 

@@ -94,7 +94,12 @@ class JobBufferTest {
     /** @param backend the keyed state backend, null for the harness's (heap) */
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
             OperatorSubtaskState state, StateBackend backend) throws Exception {
-        var restored = newHarness(new JobBuffer(JobConfigs.POLICY, 16));
+        return restored(state, backend, new JobBuffer(JobConfigs.POLICY, 16));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
+            OperatorSubtaskState state, StateBackend backend, JobBuffer buffer) throws Exception {
+        var restored = newHarness(buffer);
         if (backend != null) {
             restored.setStateBackend(backend);
         }
@@ -106,8 +111,12 @@ class JobBufferTest {
 
     /** Replaces the harness with a fresh buffer (4 KiB chunks) on RocksDB, as deployed. */
     private void useRocksDb() throws Exception {
+        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096));
+    }
+
+    private void useRocksDb(JobBuffer buffer) throws Exception {
         harness.close();
-        harness = newHarness(new JobBuffer(JobConfigs.POLICY, 4_096));
+        harness = newHarness(buffer);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.setup();
         harness.open();
@@ -399,8 +408,9 @@ class JobBufferTest {
     }
 
     @Test
-    void countersKeptOnTheHeapReachTheCheckpointAndTheEndOfInputForMoreJobsThanTheHeapKeeps() throws Exception {
-        useRocksDb();
+    void countersAndPagesKeptOnTheHeapReachTheCheckpointAndTheEndOfInputForMoreJobsThanTheHeapKeeps() throws Exception {
+        long heapPageBytes = 64 * 1024; // a tenth of 5,000 jobs' pages: most leave the heap under their own key
+        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096, heapPageBytes));
         int jobs = 5_000; // more than the 4,096 jobs whose counters stay on the heap: many are evicted
         for (long job = 1; job <= jobs; job++) {
             update(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z", "file:///out/{DATE}", true,
@@ -414,7 +424,7 @@ class JobBufferTest {
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1_000);
         harness.close();
 
-        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend());
+        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend(), new JobBuffer(JobConfigs.POLICY, 16, heapPageBytes));
         for (long job = 1; job <= jobs; job++) {
             harness.processElement1(new RoutedRecord(job, 1, 1_731_578_400_000L, (job + "c\n").getBytes(StandardCharsets.UTF_8)), 1L);
         }
