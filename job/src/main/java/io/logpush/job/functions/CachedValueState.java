@@ -2,6 +2,7 @@ package io.logpush.job.functions;
 
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
+import org.apache.flink.util.function.ThrowingRunnable;
 
 import java.io.IOException;
 
@@ -107,18 +108,25 @@ final class CachedValueState<V> {
 
     @SuppressWarnings("unchecked")
     private void writeOut(int slot) throws IOException {
-        Object current = writeBack.getCurrentKey();
-        writeBack.setCurrentKey(keys[slot]);
-        try {
+        underKey(writeBack, keys[slot], () -> {
             if (values[slot] == null) {
                 state.clear();
             } else {
                 state.update((V) values[slot]);
             }
-            pending[slot] = false;
+        });
+        pending[slot] = false;
+    }
+
+    /** Runs {@code write} with the state's current key switched to {@code key}, then switches it back. */
+    static <E extends Exception> void underKey(KeyContext keys, long key, ThrowingRunnable<E> write) throws E {
+        Object current = keys.getCurrentKey();
+        keys.setCurrentKey(key);
+        try {
+            write.run();
         } finally {
             if (current != null) {
-                writeBack.setCurrentKey(current);
+                keys.setCurrentKey(current);
             }
         }
     }

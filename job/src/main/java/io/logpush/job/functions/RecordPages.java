@@ -112,7 +112,7 @@ final class RecordPages {
         if ((page == null ? count : page.first) == 0) {
             return;
         }
-        if (read != null && read.nextPage >= read.stored) {
+        if (read != null && read.read >= read.stored) {
             for (int i = 0; i < read.storedPages; i++) {
                 state.remove(read.storedKeys[i]); // a point delete each: cheaper than the scan clear() makes
             }
@@ -128,15 +128,7 @@ final class RecordPages {
     }
 
     private void writeUnderKey(long job, Page page) throws Exception {
-        Object current = keys.getCurrentKey();
-        keys.setCurrentKey(job);
-        try {
-            write(page);
-        } finally {
-            if (current != null) {
-                keys.setCurrentKey(current);
-            }
-        }
+        CachedValueState.underKey(keys, job, () -> write(page));
     }
 
     /** Reads records 0, 1, 2, ... of a batch: the pages in state, then the one on the heap. */
@@ -145,7 +137,8 @@ final class RecordPages {
         private final long count;
         /** Records before this index are in state. */
         private final long stored;
-        private long nextPage;
+        /** Records read so far: the index of the next one, and the key of the next page when a page ends. */
+        private long read;
         /** The keys of the pages read from state. */
         private long[] storedKeys = new long[4];
         private int storedPages;
@@ -163,24 +156,24 @@ final class RecordPages {
 
         /** Moves to the next record; the batch has {@code count} of them. */
         void next() throws Exception {
-            while (page == null || !page.hasRemaining()) {
-                if (nextPage < stored) {
-                    byte[] bytes = state.get(nextPage);
+            if (page == null || !page.hasRemaining()) { // pages are never empty
+                if (read < stored) {
+                    byte[] bytes = state.get(read);
                     if (bytes == null) {
-                        throw new IllegalStateException("the page of record " + nextPage + " of " + count + " is missing");
+                        throw new IllegalStateException("the page of record " + read + " of " + count + " is missing");
                     }
                     page = ByteBuffer.wrap(bytes);
                     if (storedPages == storedKeys.length) {
                         storedKeys = Arrays.copyOf(storedKeys, 2 * storedPages);
                     }
-                    storedKeys[storedPages++] = nextPage;
-                } else if (heap != null && nextPage == stored) {
+                    storedKeys[storedPages++] = read;
+                } else if (heap != null && read == stored) {
                     page = ByteBuffer.wrap(heap.bytes, 0, heap.size);
                 } else {
-                    throw new IllegalStateException("the pages hold " + nextPage + " records, the batch " + count);
+                    throw new IllegalStateException("the pages hold " + read + " records, the batch " + count);
                 }
-                nextPage += recordsIn(page);
             }
+            read++;
             array = page.array();
             eventTime = page.getLong();
             length = page.getInt();
@@ -203,14 +196,6 @@ final class RecordPages {
         int length() {
             return length;
         }
-    }
-
-    private static long recordsIn(ByteBuffer page) {
-        long records = 0;
-        for (int at = page.position(); at < page.limit(); at += RECORD_HEADER + page.getInt(at + Long.BYTES)) {
-            records++;
-        }
-        return records;
     }
 
     /** A job's page on the heap: its first record's index and the records appended since. */
