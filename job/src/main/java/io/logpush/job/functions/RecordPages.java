@@ -61,7 +61,7 @@ final class RecordPages {
         if (page == null) {
             page = new Page(index, needed); // the first record's size: with many jobs, most batches hold one or two
             open.put(job, page);
-            heapBytes += PAGE_OVERHEAD + page.bytes.length;
+            heapBytes += page.footprint();
         }
         heapBytes += page.ensure(needed, pageBytes);
         page.add(eventTime, record);
@@ -80,7 +80,7 @@ final class RecordPages {
             } else {
                 writeUnderKey(entry.getKey(), entry.getValue());
             }
-            heapBytes -= PAGE_OVERHEAD + entry.getValue().bytes.length;
+            heapBytes -= entry.getValue().footprint();
             eldest.remove();
         }
     }
@@ -107,7 +107,7 @@ final class RecordPages {
     void clear(long job, long count, Reader read) throws Exception {
         Page page = open.remove(job);
         if (page != null) {
-            heapBytes -= PAGE_OVERHEAD + page.bytes.length;
+            heapBytes -= page.footprint();
         }
         if ((page == null ? count : page.first) == 0) {
             return;
@@ -227,6 +227,11 @@ final class RecordPages {
             ByteBuffer.wrap(bytes, size, RECORD_HEADER).putLong(eventTime).putInt(record.length);
             System.arraycopy(record, 0, bytes, size + RECORD_HEADER, record.length);
             size += RECORD_HEADER + record.length;
+        }
+
+        /** What the page costs the heap budget. */
+        long footprint() {
+            return PAGE_OVERHEAD + bytes.length;
         }
 
         /** The page's records, in an array of their own: a heap state backend keeps what it is given. */
