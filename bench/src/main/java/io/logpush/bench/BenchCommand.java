@@ -2,6 +2,7 @@ package io.logpush.bench;
 
 import io.logpush.config.cli.Cli;
 import io.logpush.config.testutils.KafkaBrokerProcess;
+import io.logpush.sink.BatchFileSink;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,6 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-interval", paramLabel = "SECONDS",
             description = "The jobs' max_upload_interval_seconds in throughput runs; Cloudflare's default (default: ${DEFAULT-VALUE}).")
     int batchIntervalSeconds = 30;
+
+    @Option(names = "--gzip-level", paramLabel = "1-9",
+            description = "Our sink's deflate level, 1 (fastest) to 9 (smallest) (default: ${DEFAULT-VALUE}, the job's default).")
+    int gzipLevel = BatchFileSink.DEFAULT_GZIP_LEVEL;
 
     @Option(names = "--latency-batch-interval", paramLabel = "SECONDS",
             description = "The jobs' max_upload_interval_seconds in the latency run (default: ${DEFAULT-VALUE}).")
@@ -151,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
                         deleteRecursively(output);
                         deleteRecursively(output.resolveSibling(output.getFileName() + "-staging"));
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
-                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true);
+                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
                         boolean measured = attempt >= warmups;
                         JfrProfile recording = measured && profile && contender == Contender.OURS ? JfrProfile.start() : null;
@@ -176,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 if (workload.name().equals("cloudflare-mix") && latencySeconds > 0) {
                     for (Contender contender : latencyContenders) {
-                        LatencyResult latency = new LatencyProbe(runner, loader, kafka.clientProperties())
+                        LatencyResult latency = new LatencyProbe(runner, loader, kafka.clientProperties(), gzipLevel)
                                 .measure(contender, workload, work.resolve("latency-" + contender.label()), latencySeconds, latencyRate,
                                         partitions, latencyBatchIntervalSeconds);
                         latencies.add(latency);
@@ -186,7 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds,
+        BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds, gzipLevel,
                 latencyBatchIntervalSeconds, partitions, events, seed, repeat, warmup,
                 runs, latencies, profiles);
         report.write(results);

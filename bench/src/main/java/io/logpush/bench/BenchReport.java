@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
-record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds,
+record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int gzipLevel,
                    int latencyBatchIntervalSeconds, int partitions,
                    long events, long seed, int repeat, int warmup, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
@@ -26,10 +26,10 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n")
                 .append(String.format("Run %s on %d cores (%s, Java %s): parallelism %d, %d partitions, RocksDB with incremental"
-                                + " checkpoints every %d s, jobs' batch interval %d s, %,d events per workload, seed %d.%n%n",
+                                + " checkpoints every %d s, jobs' batch interval %d s, our gzip level %d, %,d events per workload, seed %d.%n%n",
                         started, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                         System.getProperty("java.version"), parallelism, partitions, checkpointSeconds, batchIntervalSeconds,
-                        events, seed))
+                        gzipLevel, events, seed))
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
                         + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
                         + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")

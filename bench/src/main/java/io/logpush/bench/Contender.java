@@ -45,7 +45,7 @@ enum Contender {
                     setup.bounded() ? LogpushKafka.configsToEnd(setup.kafka(), setup.topics().config(), name)
                             : LogpushKafka.configs(setup.kafka(), setup.topics().config(), name),
                     BatchFileSink.builder().staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging")
-                            .toUri().toString()).build(),
+                            .toUri().toString()).gzipLevel(setup.gzipLevel()).build(),
                     LogpushKafka.deadLetters(setup.kafka(), setup.topics().deadLetters(), name),
                     LogpushKafka.configStatus(setup.kafka(), setup.topics().status()), settings);
         }

@@ -32,11 +32,13 @@ final class LatencyProbe {
     private final BenchRunner runner;
     private final WorkloadLoader loader;
     private final Properties kafka;
+    private final int gzipLevel;
 
-    LatencyProbe(BenchRunner runner, WorkloadLoader loader, Properties kafka) {
+    LatencyProbe(BenchRunner runner, WorkloadLoader loader, Properties kafka, int gzipLevel) {
         this.runner = runner;
         this.loader = loader;
         this.kafka = kafka;
+        this.gzipLevel = gzipLevel;
     }
 
     LatencyResult measure(Contender contender, Workload workload, Path root, int seconds, int rate, int partitions,
@@ -48,7 +50,7 @@ final class LatencyProbe {
         loader.createTopics(topics, partitions);
         Path output = root.resolve("output");
         loader.publishJobs(workload, topics, output.toUri().toString().replaceAll("/$", ""), batchIntervalSeconds);
-        BenchSetup setup = new BenchSetup(kafka, workload, topics, topics.prefix(), output, false);
+        BenchSetup setup = new BenchSetup(kafka, workload, topics, topics.prefix(), output, false, gzipLevel);
         Path checkpoints = root.resolve("checkpoints");
         try (MiniCluster cluster = runner.start(checkpoints)) {
             JobID id = cluster.submitJob(runner.jobGraph(contender, setup, checkpoints)).get().getJobID();

@@ -33,6 +33,7 @@ import java.util.function.LongSupplier;
 public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, BatchCommittable> {
 
     private final Compression compression;
+    private final int gzipLevel;
     private final StagingArea staging;
     private final RecoverableWriters writers;
     private final LongSupplier clock;
@@ -46,10 +47,14 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
     /** Batches are told apart by job and sequence number. */
     private record BatchKey(long jobId, long sequence) {}
 
-    /** @param concurrentCloses how many finished objects may be made durable at once, off the task thread */
-    public BatchFileWriter(Compression compression, StagingArea staging, RecoverableWriters writers, LongSupplier clock,
+    /**
+     * @param gzipLevel the deflate level of gzip objects, 1 (fastest) to 9 (smallest)
+     * @param concurrentCloses how many finished objects may be made durable at once, off the task thread
+     */
+    public BatchFileWriter(Compression compression, int gzipLevel, StagingArea staging, RecoverableWriters writers, LongSupplier clock,
                            int concurrentCloses, Function<IntSupplier, WriterMetrics> metrics) {
         this.compression = compression;
+        this.gzipLevel = gzipLevel;
         this.staging = staging;
         this.writers = writers;
         this.clock = clock;
@@ -66,7 +71,7 @@ public final class BatchFileWriter implements CommittingSinkWriter<BatchChunk, B
                 throw new IllegalStateException(chunk + " arrived without the batch's first chunk");
             }
             GzipMember gzip = compression == Compression.GZIP
-                    ? Objects.requireNonNullElseGet(compressors.poll(), GzipMember::new) : null;
+                    ? Objects.requireNonNullElseGet(compressors.poll(), () -> new GzipMember(gzipLevel)) : null;
             batch = OpenBatch.open(chunk.batch(), compression, staging, writers, gzip);
             open.put(key, batch);
         }

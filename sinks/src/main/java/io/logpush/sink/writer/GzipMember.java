@@ -17,10 +17,15 @@ final class GzipMember extends OutputStream {
     /** Magic, deflate, no flags, no time, no extra flags, unknown OS. */
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    private final Deflater deflater;
     private final CRC32 crc = new CRC32();
     private final byte[] buffer = new byte[64 << 10];
     private OutputStream target;
+
+    /** @param level the deflate level, 1 (fastest) to 9 (smallest) */
+    GzipMember(int level) {
+        this.deflater = new Deflater(level, true);
+    }
 
     /** Starts a member on {@code target}. */
     GzipMember start(OutputStream target) throws IOException {

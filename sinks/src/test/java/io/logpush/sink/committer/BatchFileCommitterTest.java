@@ -1,6 +1,7 @@
 package io.logpush.sink.committer;
 
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.BatchFileSink;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
@@ -31,7 +32,7 @@ class BatchFileCommitterTest {
     }
 
     private BatchCommittable writeOne(BatchDescriptor batch) throws Exception {
-        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 1_000L, 2,
+        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, BatchFileSink.DEFAULT_GZIP_LEVEL, staging(), new RecoverableWriters(), () -> 1_000L, 2,
                 SinkMetrics::writer);
         for (var chunk : Batches.chunks(batch, 128)) {
             writer.write(chunk, null);

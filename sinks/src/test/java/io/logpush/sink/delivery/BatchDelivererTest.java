@@ -1,6 +1,7 @@
 package io.logpush.sink.delivery;
 
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.BatchFileSink;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
@@ -77,7 +78,7 @@ class BatchDelivererTest {
     private BatchCommittable staged(long job, long sequence, long configVersion) throws Exception {
         BatchDescriptor d = Batches.descriptor(root.resolve("dest-" + job), job, sequence, 5);
         d = new BatchDescriptor(job, configVersion, sequence, d.directory(), d.firstRecord(), d.lastRecord(), d.records(), d.bytes());
-        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, staging(), new RecoverableWriters(), () -> 500L, 2,
+        BatchFileWriter writer = new BatchFileWriter(Compression.GZIP, BatchFileSink.DEFAULT_GZIP_LEVEL, staging(), new RecoverableWriters(), () -> 500L, 2,
                 SinkMetrics::writer);
         for (var chunk : Batches.chunks(d, 64)) {
             writer.write(chunk, null);

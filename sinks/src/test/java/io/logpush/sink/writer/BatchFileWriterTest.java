@@ -2,6 +2,7 @@ package io.logpush.sink.writer;
 
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.BatchFileSink;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
@@ -33,7 +34,7 @@ class BatchFileWriterTest {
     private WriterMetrics metrics;
 
     private BatchFileWriter writer(Compression compression) {
-        return new BatchFileWriter(compression, staging(), new RecoverableWriters(), () -> 1_000L, 2,
+        return new BatchFileWriter(compression, BatchFileSink.DEFAULT_GZIP_LEVEL, staging(), new RecoverableWriters(), () -> 1_000L, 2,
                 open -> metrics = SinkMetrics.writer(open));
     }
 

@@ -37,7 +37,7 @@ class GzipMemberTest {
             large[i] = (byte) ('a' + i % 7);
         }
         byte[] small = "{\"RayID\":\"r1\"}\n".getBytes();
-        try (GzipMember gzip = new GzipMember()) {
+        try (GzipMember gzip = new GzipMember(6)) {
             assertThat(gunzip(member(gzip, large, 4_096))).isEqualTo(large);
             assertThat(gunzip(member(gzip, small, 3))).isEqualTo(small);
             assertThat(gunzip(member(gzip, new byte[0], 1))).isEmpty();
@@ -46,8 +46,29 @@ class GzipMemberTest {
     }
 
     @Test
+    void theLevelTradesSizeForSpeedAndEveryLevelReadsBackTheSame() throws Exception {
+        StringBuilder log = new StringBuilder();
+        Random random = new Random(3);
+        for (int i = 0; i < 5_000; i++) {
+            log.append("{\"RayID\":\"").append(Long.toHexString(random.nextLong())).append("\",\"EdgeResponseStatus\":")
+                    .append(200 + random.nextInt(5) * 100).append(",\"ClientRequestPath\":\"/api/v").append(random.nextInt(3))
+                    .append("/item/").append(random.nextInt(10_000)).append("\"}\n");
+        }
+        byte[] content = log.toString().getBytes();
+        byte[] fastest;
+        byte[] smallest;
+        try (GzipMember level1 = new GzipMember(1); GzipMember level9 = new GzipMember(9)) {
+            fastest = member(level1, content, 8_192);
+            smallest = member(level9, content, 8_192);
+        }
+        assertThat(gunzip(fastest)).isEqualTo(content);
+        assertThat(gunzip(smallest)).isEqualTo(content);
+        assertThat(smallest.length).as("level 9 compresses harder than level 1").isLessThan(fastest.length);
+    }
+
+    @Test
     void oneMemberAtATime() throws Exception {
-        try (GzipMember gzip = new GzipMember()) {
+        try (GzipMember gzip = new GzipMember(6)) {
             gzip.start(new ByteArrayOutputStream());
             assertThatThrownBy(() -> gzip.start(new ByteArrayOutputStream())).isInstanceOf(IllegalStateException.class);
             gzip.abandon();
