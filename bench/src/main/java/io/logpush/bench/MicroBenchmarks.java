@@ -42,8 +42,11 @@ final class MicroBenchmarks implements Callable<Integer> {
                 .append("| benchmark | ns/op | ± error |\n|---|---:|---:|\n");
         for (RunResult run : runs) {
             var score = run.getPrimaryResult();
-            md.append(String.format("| %s | %,.1f | %,.1f |%n", run.getParams().getBenchmark().replace("io.logpush.bench.micro.", ""),
-                    score.getScore(), score.getScoreError()));
+            StringBuilder name = new StringBuilder(run.getParams().getBenchmark().replace("io.logpush.bench.micro.", ""));
+            for (String key : run.getParams().getParamsKeys()) {
+                name.append(' ').append(key).append('=').append(run.getParams().getParam(key));
+            }
+            md.append(String.format("| %s | %,.1f | %,.1f |%n", name, score.getScore(), score.getScoreError()));
         }
         Files.createDirectories(results);
         Files.writeString(results.resolve("micro.md"), md);

@@ -6,6 +6,7 @@ import io.logpush.config.testutils.Jobs;
 import io.logpush.config.LogpushJob;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,15 @@ class RecordEncoderTest {
                 + "\"CacheResponseBytes\":123456789012345678901234567890,\"ClientRequestBytes\":1500.0}\n");
         assertThat(encode("{\"output_type\":\"csv\"," + fields + "}", event))
                 .isEqualTo("-42,5000000000,123456789012345678901234567890,1500.0\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain /api/v1", "", "quote \" and backslash \\",
+            "tab\tnewline\ncontrol\u0001", "caf\u00e9 \u2028 \uD83D\uDE00", "\u007f del", "end\\"})
+    void ndjsonStringsAreEscapedExactlyAsJacksonWritesThem(String value) throws Exception {
+        String event = "{\"RayID\":" + JSON.writeValueAsString(value) + "}";
+        assertThat(encode("{\"field_names\":[\"RayID\"]}", event))
+                .isEqualTo("{\"RayID\":" + JSON.writeValueAsString(value) + "}\n");
     }
 
     @Test
