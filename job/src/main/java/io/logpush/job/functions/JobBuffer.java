@@ -320,7 +320,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         }
         if (current == null) {
             current = config;
-            if (open != null && open.awaitedVersion() > 0) {
+            if (open != null && open.awaitedVersion() != OpenBatchState.NO_VERSION) {
                 flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
                 open = null;
             }
@@ -339,7 +339,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         if (open == null) {
             return null;
         }
-        if (config != null && config.configVersion() > 0 && open.frameVersion() == config.configVersion()) {
+        if (config != null && open.frameVersion() == config.configVersion()) {
             return config;
         }
         return frame.value();
@@ -447,8 +447,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             openedAt.merge(secondOf(now), 1, Integer::sum);
             oldestOpenedAt = openedAt.firstKey();
             long bytes = (current == null ? 0 : current.overhead()) + record.bytes().length;
-            return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, 0,
-                    current == null ? 0 : current.configVersion());
+            return new OpenBatchState(1, bytes, record.eventTime(), record.eventTime(), now, 0, OpenBatchState.NO_VERSION,
+                    current == null ? OpenBatchState.NO_VERSION : current.configVersion());
         }
         long delimiter = current == null ? 0 : current.recordDelimiter().length;
         return new OpenBatchState(open.count() + 1, open.bytes() + delimiter + record.bytes().length,
@@ -492,7 +492,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     /** Batch boundaries as {start, end, first event time, last event time, bytes}; one unless held records overflow. */
     private List<long[]> cuts(long job, OpenBatchState open, BatchFrame current) throws Exception {
-        boolean framed = open.awaitedVersion() == 0;
+        boolean framed = open.awaitedVersion() == OpenBatchState.NO_VERSION;
         if (framed && (current.maxRecords() == 0 || open.count() <= current.maxRecords())
                 && (current.maxBytes() == 0 || open.bytes() <= current.maxBytes() || open.count() == 1)) {
             return List.of(new long[] {0, open.count(), open.firstEventTime(), open.lastEventTime(), open.bytes()});

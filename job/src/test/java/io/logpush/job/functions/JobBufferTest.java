@@ -498,6 +498,26 @@ class JobBufferTest {
     }
 
     @Test
+    void recordsHeldForConfigVersionZeroAreCutExactlyAtTheByteLimitFramingIncluded() throws Exception {
+        // Versions are config-topic offsets: the topic's first job has version 0, which is not "no version".
+        for (String r : List.of("aaaaaa", "bbbbbb", "cccccc")) {
+            record(r, 0);
+        }
+        assertThat(batches()).as("held: the buffer has no config for the job yet").isEmpty();
+        version = -1;
+        configure("{\"field_names\":[\"RayID\"],\"batch_prefix\":\"[\",\"batch_suffix\":\"]\",\"record_delimiter\":\",\"}",
+                "\"max_upload_bytes\":20,\"max_upload_records\":0,\"max_upload_interval_seconds\":0", true);
+        assertThat(version).isZero();
+        // The held records' 18 bytes fit 20, but framed they make "[aaaaaa,bbbbbb,cccccc]", 22 bytes.
+        assertThat(batches()).extracting(Batch::content).containsExactly("[aaaaaa,bbbbbb]", "[cccccc]");
+        record("dddddd");
+        record("eeeeee");
+        record("ffffff");
+        assertThat(batches()).as("version 0 frames later records too").extracting(Batch::content)
+                .containsExactly("[aaaaaa,bbbbbb]", "[cccccc]", "[dddddd,eeeeee]");
+    }
+
+    @Test
     void atTheEndOfInputRecordsStillAheadOfTheirConfigGoOutUnderTheLatestOne() throws Exception {
         configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":0", true);
         record("framed\n");
