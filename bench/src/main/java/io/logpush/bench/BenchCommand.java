@@ -95,7 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--profile", description = "Record our runs with Java Flight Recorder and list the hottest methods.")
+    @Option(names = "--profile", description = "Profile our runs' CPU per thread (async-profiler, native code included) "
+            + "and list where each busy thread spends it; the stacks go to profile-<workload>.collapsed.")
     boolean profile;
 
     @Option(names = "--results", paramLabel = "DIR", description = "Where results.md and results.json go (default: ${DEFAULT-VALUE}).")
@@ -159,11 +160,11 @@ public final class BenchCommand implements Callable<Integer> {
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
                         boolean measured = attempt >= warmups;
-                        JfrProfile recording = measured && profile && contender == Contender.OURS ? JfrProfile.start() : null;
+                        CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
                         deleteRecursively(checkpoints);
                         if (recording != null) {
-                            profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".jfr"), 25));
+                            profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".collapsed"), 20));
                         }
                         if (measured) {
                             attempts.add(run);

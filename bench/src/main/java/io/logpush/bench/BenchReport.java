@@ -61,7 +61,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
             }
         }
         profiles.forEach((workload, summary) -> md.append("\n## Where our time goes: ").append(workload)
-                .append(" (JFR, top of sampled stacks)\n\n```\n").append(summary).append("\n```\n"));
+                .append(" (async-profiler, CPU per thread)\n\n```\n").append(summary).append("\n```\n"));
         return md.toString();
     }
 
