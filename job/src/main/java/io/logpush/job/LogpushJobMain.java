@@ -89,7 +89,7 @@ public final class LogpushJobMain implements Callable<Integer> {
 
     @Option(names = "--gzip-level", paramLabel = "1-9",
             description = "Deflate level of the batch objects, 1 (fastest) to 9 (smallest): compression is most of the "
-                    + "sink's CPU; level 1 takes about a third of level 6's, for objects about 30% larger (default: ${DEFAULT-VALUE}).")
+                    + "sink's CPU; level 1 takes about a third of level 6's, for objects 20–30% larger (default: ${DEFAULT-VALUE}).")
     int gzipLevel = BatchFileSink.DEFAULT_GZIP_LEVEL;
 
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
 
     private static final long serialVersionUID = 1L;
 
-    /** zlib's own default: the usual balance of object size against CPU (level 1 costs about a third of the CPU, for objects about 30% larger). */
+    /** zlib's own default: the usual balance of object size against CPU (level 1 costs about a third of the CPU, for objects 20–30% larger). */
     public static final int DEFAULT_GZIP_LEVEL = 6;
 
     private final Compression compression;
