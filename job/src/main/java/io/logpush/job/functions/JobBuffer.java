@@ -331,7 +331,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     /**
      * The open batch's frame. When the batch opened under the job's current config, that is the
-     * job's latest frame, already read (one keyed-state read less per record); otherwise it is read from state.
+     * job's latest frame, already read (one keyed-state read less per record and per timer); otherwise it is read from state.
      *
      * @param config the frame of the job's current config, null if the job is removed or disabled
      */
@@ -362,8 +362,9 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private void onBatchTimer(OpenBatchState open, boolean endOfInput, long timestamp, OnTimerContext ctx,
                               Collector<BatchChunk> out) throws Exception {
-        BatchFrame current = frame.value();
-        if (reconcile(open, current, latestFrame(ctx.getCurrentKey()), endOfInput, ctx, out)) {
+        JobFrame latest = latestFrame(ctx.getCurrentKey());
+        BatchFrame current = frameOf(open, latest == null ? null : latest.frame());
+        if (reconcile(open, current, latest, endOfInput, ctx, out)) {
             return;
         }
         if (current == null) {
