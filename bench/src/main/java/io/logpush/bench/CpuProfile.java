@@ -51,9 +51,9 @@ final class CpuProfile {
     }
 
     /**
-     * The share of the samples of each thread group (task threads of all subtasks together), then
-     * for the three busiest groups that run the pipeline's code their top frames: on top of the stack (self) and, for
-     * our code and RocksDB, anywhere on it (inclusive).
+     * The share of the samples of each thread group (task threads of all subtasks together), then,
+     * for the three busiest groups that run the pipeline's code, their top frames: on top of the
+     * stack (self) and, for our code, RocksDB and deflate, anywhere on it (inclusive).
      */
     static String summarize(String collapsed, int limit) {
         Map<String, Long> perThread = new HashMap<>();
@@ -80,10 +80,10 @@ final class CpuProfile {
                 }
             }
         }
-        long samples = total;
+        long all = total; // for the lambdas
         StringBuilder out = new StringBuilder("CPU samples (1 ms each, native code included): ").append(total).append("\n\nBy thread:\n");
         Map<String, Long> threads = top(perThread, limit);
-        threads.forEach((thread, n) -> out.append(percent(n, samples)).append(thread).append('\n'));
+        threads.forEach((thread, n) -> out.append(percent(n, all)).append(thread).append('\n'));
         // The pipeline's threads: those running our code (the JIT compilers and the GC do not).
         threads.keySet().stream().filter(inclusive::containsKey).limit(3).forEach(thread -> {
             long n = perThread.get(thread);
