@@ -6,6 +6,7 @@ import io.logpush.sink.BatchFileSink;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,8 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The jobs' max_upload_interval_seconds in throughput runs; Cloudflare's default (default: ${DEFAULT-VALUE}).")
     int batchIntervalSeconds = 30;
 
-    @Option(names = "--gzip-level", paramLabel = "1-9",
-            description = "Our sink's deflate level, 1 (fastest) to 9 (smallest) (default: ${DEFAULT-VALUE}, the job's default).")
+    @Option(names = "--gzip-level", paramLabel = "0-9",
+            description = "Our sink's deflate level, 1 (fastest) to 9 (smallest); 0 writes our objects uncompressed, as the naive"
+                    + " job writes its files, to compare the pipelines without gzip (default: ${DEFAULT-VALUE}, the job's default).")
     int gzipLevel = BatchFileSink.DEFAULT_GZIP_LEVEL;
 
     @Option(names = "--latency-batch-interval", paramLabel = "SECONDS",
@@ -111,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (gzipLevel < 0 || gzipLevel > 9) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--gzip-level must be 0 (uncompressed) to 9, not " + gzipLevel);
+        }
         boolean temporaryWork = work == null;
         if (temporaryWork) {
             work = Files.createTempDirectory("logpush-bench");

@@ -26,10 +26,10 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n")
                 .append(String.format("Run %s on %d cores (%s, Java %s): parallelism %d, %d partitions, RocksDB with incremental"
-                                + " checkpoints every %d s, jobs' batch interval %d s, our gzip level %d, %,d events per workload, seed %d.%n%n",
+                                + " checkpoints every %d s, jobs' batch interval %d s, our objects %s, %,d events per workload, seed %d.%n%n",
                         started, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                         System.getProperty("java.version"), parallelism, partitions, checkpointSeconds, batchIntervalSeconds,
-                        gzipLevel, events, seed))
+                        gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, seed))
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
                         + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
                         + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")

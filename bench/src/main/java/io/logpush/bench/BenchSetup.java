@@ -12,6 +12,8 @@ import java.util.Properties;
 /**
  * What one contender's run works on: Kafka, the workload and its topics, a consumer group of its
  * own, where to write, and whether the sources stop at the topics' current end.
+ *
+ * @param gzipLevel our sink's deflate level, 1 to 9; 0 for uncompressed objects
  */
 record BenchSetup(Properties kafka, Workload workload, BenchTopics topics, String groupId, Path output, boolean bounded,
                   int gzipLevel) {

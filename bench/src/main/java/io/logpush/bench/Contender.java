@@ -5,6 +5,7 @@ import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.Compression;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -39,13 +40,19 @@ enum Contender {
                             new KafkaConfigBootstrap(setup.kafka(), setup.topics().config(), Duration.ofMinutes(5)))
                     .withPolicy(BenchJobs.POLICY);
             String name = setup.groupId();
+            BatchFileSink.Builder sink = BatchFileSink.builder()
+                    .staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging").toUri().toString());
+            if (setup.gzipLevel() == 0) {
+                sink.compression(Compression.NONE); // --gzip-level 0: like for like with the naive job
+            } else {
+                sink.gzipLevel(setup.gzipLevel());
+            }
             LogpushPipeline.build(env,
                     setup.bounded() ? LogpushKafka.eventsToEnd(setup.kafka(), setup.topics().events(), name)
                             : LogpushKafka.events(setup.kafka(), setup.topics().events(), name),
                     setup.bounded() ? LogpushKafka.configsToEnd(setup.kafka(), setup.topics().config(), name)
                             : LogpushKafka.configs(setup.kafka(), setup.topics().config(), name),
-                    BatchFileSink.builder().staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging")
-                            .toUri().toString()).gzipLevel(setup.gzipLevel()).build(),
+                    sink.build(),
                     LogpushKafka.deadLetters(setup.kafka(), setup.topics().deadLetters(), name),
                     LogpushKafka.configStatus(setup.kafka(), setup.topics().status()), settings);
         }
