@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logpush.config.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,5 +58,30 @@ class BenchSmokeITCase {
         assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
         assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
         assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "latency");
+    }
+
+    @Test
+    void gzipLevelZeroWritesOurObjectsUncompressedAndStillDeliversEveryEvent() throws Exception {
+        int exit = Cli.commandLine(new BenchCommand()).execute("--events", "5000", "--workloads", "all", "--all-jobs", "20",
+                "--contenders", "ours", "--gzip-level", "0", "--warmup", "0", "--latency-seconds", "0",
+                "--checkpoint-interval", "1", "--results", results.toString(), "--work", work.toString());
+        assertThat(exit).isZero();
+
+        JsonNode run = new ObjectMapper().readTree(results.resolve("results.json").toFile()).get("runs").get(0);
+        assertThat(run.get("delivered").asLong()).isEqualTo(run.get("expectedDelivered").asLong()).isPositive();
+        List<String> objects;
+        try (Stream<Path> files = Files.walk(work.resolve("all-configured-20").resolve("ours"))) {
+            objects = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
+        }
+        assertThat(objects).isNotEmpty().allMatch(name -> name.endsWith(".log"), "uncompressed objects");
+        assertThat(Files.readString(results.resolve("results.md"))).contains("our objects uncompressed");
+    }
+
+    @Test
+    void aGzipLevelOutsideZeroToNineIsRefusedBeforeAnythingRuns() {
+        int exit = Cli.commandLine(new BenchCommand()).execute("--gzip-level", "10", "--results", results.toString(),
+                "--work", work.toString());
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(results.resolve("results.json")).doesNotExist();
     }
 }
