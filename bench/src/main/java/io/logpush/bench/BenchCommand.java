@@ -90,9 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
     int repeat = 1;
 
     @Option(names = "--warmup", description = "Unmeasured runs of each contender before the first workload's measured"
-            + " runs: the first runs in a JVM pay for class loading and JIT compilation, which favoured whoever ran later"
-            + " (default: ${DEFAULT-VALUE}).")
-    int warmup = 1;
+            + " runs: the first runs in a JVM pay for class loading and JIT compilation, which favoured whoever ran later;"
+            + " after one, our measured run still spent a fifth of its CPU compiling (default: ${DEFAULT-VALUE}).")
+    int warmup = 3;
 
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
@@ -174,9 +174,9 @@ public final class BenchCommand implements Callable<Integer> {
                         if (measured) {
                             attempts.add(run);
                         }
-                        System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores  live heap %,5d MiB"
+                        System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores (JIT %.1f s)  live heap %,5d MiB"
                                         + "  delivered %,d of %,d  (%.1f s)%s%n", contender.label(), run.eventsPerSecond(),
-                                run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.liveHeapMaxMiB(),
+                                run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.jitSeconds(), run.liveHeapMaxMiB(),
                                 run.delivered(), run.expectedDelivered(), run.seconds(), measured ? "" : "  [warm-up, not counted]");
                     }
                     attempts.sort(Comparator.comparingDouble(RunResult::steadyEventsPerSecond));

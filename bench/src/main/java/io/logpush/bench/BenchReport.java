@@ -32,20 +32,21 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, seed))
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
                         + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
-                        + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM).\n\n")
+                        + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM)."
+                        + " *JIT s*: the part of that time the JIT compilers spent, which a job running for days does not pay.\n\n")
                 .append(warmup > 0 ? String.format("Before the first workload's measured runs, each contender ran %d unmeasured"
                         + " warm-up run(s) in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
                 .append(repeat > 1 ? String.format("Each row is the median of %d runs by steady rate.%n%n", repeat) : "")
                 .append("| workload | jobs | contender | events/s | steady events/s | × ceiling | × naive | startup s | seconds | cores"
-                        + " | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
+                        + " | JIT s | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
                         + " | checkpoints | ckpt p50 / max ms |\n")
-                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult run : runs) {
-            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %.1f | %.1f | %.2f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
+            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
                             + " | %d | %,d / %,d |%n",
                     run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
                     ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
-                    run.eventsPerSecondPerCore(),
+                    run.jitSeconds(), run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
                     run.objects(), run.outputBytes() / 1048576.0, run.liveHeapMaxMiB(), run.stateBytesMax() / 1048576.0,
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));

@@ -103,7 +103,8 @@ final class BenchRunner {
         long completed = checkpoints.getCounts().getNumberOfCompletedCheckpoints();
         return new RunResult(setup.workload().name(), contender.label(), setup.workload().jobs(), events,
                 contender == Contender.CEILING ? 0 : expected, output.records(), output.objects(), output.bytes(),
-                seconds, startup, rate, events / (seconds - startup), sampler.coresUsed(), rate / Math.max(sampler.coresUsed(), 0.01),
+                seconds, startup, rate, events / (seconds - startup), sampler.coresUsed(), sampler.jitSeconds(),
+                rate / Math.max(sampler.coresUsed(), 0.01),
                 sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),
                 completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum());

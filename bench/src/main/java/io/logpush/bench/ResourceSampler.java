@@ -6,6 +6,7 @@ import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Watches this JVM during a run: the live heap (what grows with state or jobs) and CPU time at
- * start and stop.
+ * Watches this JVM during a run: the live heap (what grows with state or jobs), and CPU time and
+ * the JIT compilers' time at start and stop.
  *
  * <p>The live heap is what a full collection, requested every {@link #LIVE_HEAP_PERIOD_SECONDS}
  * seconds, leaves in use (as the collector reports it for that collection), not what the
@@ -40,6 +41,8 @@ final class ResourceSampler implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    /** Absent on a JVM without a JIT compiler or with timing off: then the JIT time is reported as 0. */
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private final AtomicLong liveHeapMax = new AtomicLong();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
@@ -64,12 +67,15 @@ final class ResourceSampler implements AutoCloseable {
     private volatile long lastSampleNanos;
     private final long cpuStart;
     private final long wallStart;
+    private final long jitStartMillis;
     private long cpuNanos;
+    private long jitMillis;
     private long wallNanos;
 
     ResourceSampler() {
         cpuStart = os.getProcessCpuTime();
         wallStart = System.nanoTime();
+        jitStartMillis = jitMillisSoFar();
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) collector).addNotificationListener(afterRequestedGc, null, null);
         }
@@ -99,12 +105,26 @@ final class ResourceSampler implements AutoCloseable {
             }
             cpuNanos = os.getProcessCpuTime() - cpuStart;
             wallNanos = System.nanoTime() - wallStart;
+            jitMillis = jitMillisSoFar() - jitStartMillis;
         }
+    }
+
+    private long jitMillisSoFar() {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** The most heap in use right after a full collection during the run (0 for runs shorter than a second). */
     long liveHeapMaxBytes() {
         return liveHeapMax.get();
+    }
+
+    /**
+     * Seconds the JIT compilers spent compiling during the run (all compiler threads together):
+     * what the run paid for code it ran for the first time, or again after a deoptimization, and a
+     * job running for days does not.
+     */
+    double jitSeconds() {
+        return jitMillis / 1000.0;
     }
 
     /** CPU seconds per wall second: how many cores the run kept busy. */

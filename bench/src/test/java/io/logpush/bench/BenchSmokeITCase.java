@@ -31,16 +31,19 @@ class BenchSmokeITCase {
     @Test
     void everyContenderRunsAndTheFiguresAddUp() throws Exception {
         int exit = Cli.commandLine(new BenchCommand()).execute("--events", "20000", "--workloads", "mix,sweep",
-                "--sweep-jobs", "10,200", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
+                "--sweep-jobs", "10,200", "--warmup", "1", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
                 "--checkpoint-interval", "1", "--results", results.toString(), "--work", work.toString());
         assertThat(exit).isZero();
 
         JsonNode report = new ObjectMapper().readTree(results.resolve("results.json").toFile());
         List<String> runs = new ArrayList<>();
+        double jitSeconds = 0;
         for (JsonNode run : report.get("runs")) {
             String name = run.get("workload").asText() + "/" + run.get("contender").asText();
             runs.add(name);
             assertThat(run.get("eventsPerSecond").asDouble()).as(name).isPositive();
+            assertThat(run.get("jitSeconds").asDouble()).as(name).isNotNegative();
+            jitSeconds += run.get("jitSeconds").asDouble();
             assertThat(run.get("events").asLong()).as(name).isEqualTo(20_000);
             if (!run.get("contender").asText().equals("ceiling")) {
                 assertThat(run.get("expectedDelivered").asLong()).as(name).isPositive();
@@ -48,6 +51,7 @@ class BenchSmokeITCase {
                         .isEqualTo(run.get("expectedDelivered").asLong());
             }
         }
+        assertThat(jitSeconds).as("a JVM that has run a job once still compiles code in the next runs").isPositive();
         assertThat(runs).containsExactly("cloudflare-mix/ceiling", "cloudflare-mix/naive", "cloudflare-mix/ours",
                 "all-configured-10/ours", "all-configured-200/ours");
         JsonNode mix = report.get("runs").get(2);
@@ -57,7 +61,7 @@ class BenchSmokeITCase {
         JsonNode latency = report.get("latencies").get(0);
         assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
         assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
-        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "latency");
+        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "latency");
     }
 
     @Test
