@@ -130,12 +130,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Integer measure() throws Exception {
-        BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds), flinkOptions);
         List<RunResult> runs = new ArrayList<>();
         List<LatencyResult> latencies = new ArrayList<>();
         Map<String, String> profiles = new LinkedHashMap<>();
         Instant started = Instant.now();
-        try (KafkaBrokerProcess kafka = new KafkaBrokerProcess()) {
+        try (KafkaBrokerProcess kafka = new KafkaBrokerProcess();
+             BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds), flinkOptions)) {
             kafka.startFresh();
             WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties());
             List<Workload> planned = workloads();

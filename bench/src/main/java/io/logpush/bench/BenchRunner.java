@@ -19,14 +19,21 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 
 /**
- * Runs one contender on a fresh MiniCluster (one TaskManager, a slot per parallel instance,
- * RocksDB with incremental checkpoints, no restarts: a failure fails the run) and measures it.
+ * Runs contenders one after another on one MiniCluster (one TaskManager, a slot per parallel
+ * instance, RocksDB with incremental checkpoints, no restarts: a failure fails the run) and
+ * measures each run.
+ *
+ * <p>The cluster outlives the runs, as a TaskManager outlives the jobs it runs. A cluster per run
+ * loaded Flink's RPC system (Pekko, Scala) into a class loader of its own each time. The new
+ * classes made the JIT discard and recompile code that every run uses: after three warm-up runs,
+ * the compilers still took 31% of the CPU of a measured run of ours (steps.md §28).
  */
-final class BenchRunner {
+final class BenchRunner implements AutoCloseable {
 
     private final int parallelism;
     private final Duration checkpointInterval;
     private final Map<String, String> flinkOptions;
+    private MiniCluster shared;
 
     BenchRunner(int parallelism, Duration checkpointInterval, Map<String, String> flinkOptions) {
         this.parallelism = parallelism;
@@ -36,25 +43,39 @@ final class BenchRunner {
 
     /** A bounded run: the contender reads the topic to its end and finishes; {@code expected} is what it should deliver. */
     RunResult run(Contender contender, BenchSetup setup, long expected, Path checkpoints) throws Exception {
-        try (MiniCluster cluster = start(checkpoints)) {
-            JobGraph graph = jobGraph(contender, setup, checkpoints);
-            System.gc();
-            JobResult result;
-            JobID id;
-            try (ResourceSampler sampler = new ResourceSampler()) {
-                id = cluster.submitJob(graph).get().getJobID();
-                result = cluster.requestJobResult(id).get();
-                sampler.close();
-                if (!result.isSuccess()) {
-                    throw new IllegalStateException(contender.label() + " failed on " + setup.workload().name(),
-                            result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
-                }
-                return result(contender, setup, expected, cluster.getArchivedExecutionGraph(id).get(), sampler);
+        MiniCluster shared = cluster(checkpoints);
+        JobGraph graph = jobGraph(contender, setup, checkpoints);
+        System.gc();
+        try (ResourceSampler sampler = new ResourceSampler()) {
+            JobID id = shared.submitJob(graph).get().getJobID();
+            JobResult result = shared.requestJobResult(id).get();
+            sampler.close();
+            if (!result.isSuccess()) {
+                throw new IllegalStateException(contender.label() + " failed on " + setup.workload().name(),
+                        result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
+            return result(contender, setup, expected, shared.getArchivedExecutionGraph(id).get(), sampler);
         }
     }
 
-    MiniCluster start(Path checkpoints) throws Exception {
+    /** Stops the cluster the runs shared. */
+    @Override
+    public void close() throws Exception {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    /** The cluster all runs share, started on first use; a job's checkpoint folder is its own setting, in its graph. */
+    MiniCluster cluster(Path checkpoints) throws Exception {
+        if (shared == null) {
+            shared = start(checkpoints);
+        }
+        return shared;
+    }
+
+    private MiniCluster start(Path checkpoints) throws Exception {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(configuration(checkpoints))
                 .setNumTaskManagers(1)

@@ -52,8 +52,9 @@ final class LatencyProbe {
         loader.publishJobs(workload, topics, output.toUri().toString().replaceAll("/$", ""), batchIntervalSeconds);
         BenchSetup setup = new BenchSetup(kafka, workload, topics, topics.prefix(), output, false, gzipLevel);
         Path checkpoints = root.resolve("checkpoints");
-        try (MiniCluster cluster = runner.start(checkpoints)) {
-            JobID id = cluster.submitJob(runner.jobGraph(contender, setup, checkpoints)).get().getJobID();
+        MiniCluster cluster = runner.cluster(checkpoints);
+        JobID id = cluster.submitJob(runner.jobGraph(contender, setup, checkpoints)).get().getJobID();
+        try {
             awaitRunning(cluster, id);
             AtomicLong configured = new AtomicLong();
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(workload, topics, seconds, rate, configured));
@@ -76,11 +77,16 @@ final class LatencyProbe {
                 }
                 Thread.sleep(100);
             }
-            cluster.cancelJob(id).get();
             long[] sorted = Arrays.copyOf(latencies, count);
             Arrays.sort(sorted);
             return new LatencyResult(contender.label(), rate, seconds, configured.get(), count,
                     percentile(sorted, 0.50), percentile(sorted, 0.99), count == 0 ? 0 : sorted[count - 1]);
+        } finally {
+            // The job runs until cancelled; the next run needs the cluster's slots.
+            if (!cluster.getJobStatus(id).get().isGloballyTerminalState()) {
+                cluster.cancelJob(id).get();
+            }
+            cluster.requestJobResult(id).get();
         }
     }
 
