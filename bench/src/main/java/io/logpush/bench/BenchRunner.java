@@ -26,7 +26,7 @@ import java.util.stream.StreamSupport;
  * <p>The cluster outlives the runs, as a TaskManager outlives the jobs it runs. A cluster per run
  * loaded Flink's RPC system (Pekko, Scala) into a class loader of its own each time. The new
  * classes made the JIT discard and recompile code that every run uses: after three warm-up runs,
- * the compilers still took 31% of the CPU of a measured run of ours (steps.md §28).
+ * the compilers still took half the CPU of our measured run on the mix (steps.md §28).
  */
 final class BenchRunner implements AutoCloseable {
 
