@@ -43,18 +43,18 @@ final class BenchRunner implements AutoCloseable {
 
     /** A bounded run: the contender reads the topic to its end and finishes; {@code expected} is what it should deliver. */
     RunResult run(Contender contender, BenchSetup setup, long expected, Path checkpoints) throws Exception {
-        MiniCluster shared = cluster(checkpoints);
+        MiniCluster cluster = cluster(checkpoints);
         JobGraph graph = jobGraph(contender, setup, checkpoints);
         System.gc();
         try (ResourceSampler sampler = new ResourceSampler()) {
-            JobID id = shared.submitJob(graph).get().getJobID();
-            JobResult result = shared.requestJobResult(id).get();
+            JobID id = cluster.submitJob(graph).get().getJobID();
+            JobResult result = cluster.requestJobResult(id).get();
             sampler.close();
             if (!result.isSuccess()) {
                 throw new IllegalStateException(contender.label() + " failed on " + setup.workload().name(),
                         result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
-            return result(contender, setup, expected, shared.getArchivedExecutionGraph(id).get(), sampler);
+            return result(contender, setup, expected, cluster.getArchivedExecutionGraph(id).get(), sampler);
         }
     }
 
