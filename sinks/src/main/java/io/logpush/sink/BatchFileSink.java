@@ -67,6 +67,14 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
         this.health = health;
     }
 
+    /**
+     * The deflate level of the chunks this sink takes already compressed ({@link BlockDeflater},
+     * {@link BatchChunk.Deflated}): its gzip level, or 0 when it writes objects uncompressed and takes none.
+     */
+    public int chunkDeflateLevel() {
+        return compression == Compression.GZIP ? gzipLevel : 0;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -64,8 +64,17 @@ final class OpenBatch {
                     + nextChunk + " was due: the buffering operator must emit a batch's chunks in order");
         }
         nextChunk++;
-        out.write(chunk.bytes());
-        uncompressed += chunk.bytes().length;
+        BatchChunk.Deflated deflated = chunk.deflated();
+        if (deflated == null) {
+            out.write(chunk.bytes());
+            uncompressed += chunk.bytes().length;
+        } else if (gzip != null) {
+            gzip.writeDeflated(chunk.bytes(), deflated.crc32(), deflated.length());
+            uncompressed += deflated.length();
+        } else {
+            throw new IllegalStateException(chunk + " is deflated, but " + batch
+                    + " is written uncompressed: the buffering operator must deflate pages only for a gzip sink, at its level");
+        }
     }
 
     long uncompressedBytes() {

@@ -1,9 +1,11 @@
 package io.logpush.sink.writer;
 
+import io.logpush.sink.BlockDeflater;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
@@ -64,6 +66,56 @@ class GzipMemberTest {
         assertThat(gunzip(fastest)).isEqualTo(content);
         assertThat(gunzip(smallest)).isEqualTo(content);
         assertThat(smallest.length).as("level 9 compresses harder than level 1").isLessThan(fastest.length);
+    }
+
+    /**
+     * Pieces deflated ahead, with the content before them as their dictionary or without one,
+     * spliced between content the member deflates itself: any gzip reader reads the whole back and
+     * its checksum and length hold.
+     */
+    @Test
+    void blocksDeflatedAheadSpliceIntoTheMember() throws Exception {
+        StringBuilder log = new StringBuilder();
+        Random random = new Random(11);
+        for (int i = 0; i < 4_000; i++) {
+            log.append("{\"RayID\":\"").append(Long.toHexString(random.nextLong())).append("\",\"EdgeResponseStatus\":")
+                    .append(200 + random.nextInt(5) * 100).append("}\n");
+        }
+        byte[] content = log.toString().getBytes();
+        int[] cuts = {0, 1_000, 40_000, 75_000, 90_000, 120_000, content.length};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
+            gzip.start(out);
+            for (int i = 0; i + 1 < cuts.length; i++) {
+                int from = cuts[i];
+                int length = cuts[i + 1] - from;
+                if (i % 3 == 0) {
+                    gzip.write(content, from, length); // the member's own
+                } else {
+                    int dictionary = i % 3 == 1 ? 0 : Math.min(from, BlockDeflater.WINDOW_BYTES);
+                    ahead.deflate(content, from, length, content, from - dictionary, dictionary);
+                    gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), length);
+                }
+            }
+            gzip.finish();
+        }
+        assertThat(gunzip(out.toByteArray())).isEqualTo(content);
+        assertThat(out.size()).as("compressed").isLessThan(content.length / 2);
+    }
+
+    @Test
+    void aMemberOfDeflatedPiecesOnlyEndsWithAnEmptyFinalBlock() throws Exception {
+        byte[] content = "{\"RayID\":\"r1\"}\n{\"RayID\":\"r2\"}\n".getBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
+            gzip.start(out);
+            ahead.deflate(content, 0, 16, content, 0, 0);
+            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 16);
+            ahead.deflate(content, 16, content.length - 16, content, 0, 16);
+            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), content.length - 16);
+            gzip.finish();
+        }
+        assertThat(gunzip(out.toByteArray())).isEqualTo(content);
     }
 
     @Test
