@@ -15,6 +15,7 @@ import io.logpush.job.records.JobFrameUpdate;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
+import io.logpush.sink.BatchFileSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -77,8 +78,13 @@ public final class LogpushPipeline {
         routed.keyBy(RoutedRecord::jobId)
                 .connect(frames)
                 .transform("Per-job batch buffer", TypeInformation.of(BatchChunk.class),
-                        new JobBufferOperator(new JobBuffer(settings.policy(), settings.chunkBytes())))
+                        new JobBufferOperator(new JobBuffer(settings.policy(), settings.chunkBytes(), chunkDeflateLevel(batches))))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");
+    }
+
+    /** Our file sink takes pages deflated at its gzip level; any other sink takes content only. */
+    private static int chunkDeflateLevel(Sink<BatchChunk> batches) {
+        return batches instanceof BatchFileSink sink ? sink.chunkDeflateLevel() : 0;
     }
 }

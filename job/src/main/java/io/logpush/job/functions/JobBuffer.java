@@ -96,6 +96,9 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** The open batch's records, in pages ({@link RecordPages}): first record index to page. */
     static final MapStateDescriptor<Long, byte[]> PAGES =
             new MapStateDescriptor<>("batch-pages", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** The open batch's pages written deflated ({@link RecordPages}), keyed like {@link #PAGES}. */
+    static final MapStateDescriptor<Long, byte[]> DEFLATED_PAGES =
+            new MapStateDescriptor<>("batch-pages-deflated", Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /**
      * Records of savepoints taken before pages, one entry per record (index to event time + bytes):
      * moved into pages when the buffer opens ({@link #moveRecordsOfEarlierVersion}).
@@ -117,6 +120,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
 
     private final DeploymentPolicy policy;
     private final int chunkBytes;
+    private final int deflateLevel;
     private final long heapPageBytes;
 
     /** Frames restored from {@link #LEGACY_FRAMES} for the jobs this instance owns; empty unless restored from such a savepoint. */
@@ -156,15 +160,21 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /**
      * @param policy the deployment policy, to compile the configs of savepoints taken before frames
      * @param chunkBytes the largest chunk sent to the sink
+     * @param deflateLevel the sink's level for chunks deflated ahead ({@code BatchFileSink#chunkDeflateLevel}):
+     *     pages of records go to state deflated at it; 0 if the sink takes none
      */
-    public JobBuffer(DeploymentPolicy policy, int chunkBytes) {
-        this(policy, chunkBytes, HEAP_PAGE_BYTES);
+    public JobBuffer(DeploymentPolicy policy, int chunkBytes, int deflateLevel) {
+        this(policy, chunkBytes, deflateLevel, HEAP_PAGE_BYTES);
     }
 
     /** @param heapPageBytes the heap budget for pages of records (tests: a small one makes pages leave the heap) */
-    JobBuffer(DeploymentPolicy policy, int chunkBytes, long heapPageBytes) {
+    JobBuffer(DeploymentPolicy policy, int chunkBytes, int deflateLevel, long heapPageBytes) {
+        if (deflateLevel < 0 || deflateLevel > 9) {
+            throw new IllegalArgumentException("the deflate level must be 0 (none) to 9, not " + deflateLevel);
+        }
         this.policy = policy;
         this.chunkBytes = chunkBytes;
+        this.deflateLevel = deflateLevel;
         this.heapPageBytes = heapPageBytes;
     }
 
@@ -227,7 +237,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         OpenBatchState open = batch.value(job);
         for (long i = 0; open != null && i < open.count(); i++) {
             byte[] stored = recordsOfEarlierVersion.get(i);
-            pages.append(job, i, ByteBuffer.wrap(stored).getLong(), Arrays.copyOfRange(stored, Long.BYTES, stored.length));
+            pages.append(job, i, ByteBuffer.wrap(stored).getLong(), Arrays.copyOfRange(stored, Long.BYTES, stored.length), null);
         }
         recordsOfEarlierVersion.clear();
     }
@@ -235,7 +245,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     @Override
     public void open(OpenContext openContext) {
         latest = CachedValueState.writeThrough(getRuntimeContext().getState(LATEST), CACHED_JOBS);
-        pages = new RecordPages(getRuntimeContext().getMapState(PAGES), keyContext, PAGE_BYTES, heapPageBytes);
+        pages = new RecordPages(getRuntimeContext().getMapState(PAGES), getRuntimeContext().getMapState(DEFLATED_PAGES),
+                keyContext, PAGE_BYTES, heapPageBytes, deflateLevel);
         recordsOfEarlierVersion = getRuntimeContext().getMapState(RECORDS);
         ValueState<OpenBatchState> counters = getRuntimeContext().getState(BATCH);
         batch = keyContext == null ? CachedValueState.writeThrough(counters, CACHED_JOBS)
@@ -255,6 +266,14 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         group.gauge("recordsBuffered", () -> recordsBuffered);
         group.gauge("openBatches", () -> openBatches);
         group.gauge("oldestBufferedMillis", () -> oldestOpenedAt == 0 ? 0L : System.currentTimeMillis() - oldestOpenedAt);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (pages != null) {
+            pages.close();
+        }
+        super.close();
     }
 
     /** The job's latest frame, null if this instance has none yet. */
@@ -441,7 +460,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** Stores the record (event time first) and returns the updated counters; O(1) state operations. */
     private OpenBatchState append(RoutedRecord record, OpenBatchState open, BatchFrame current, long now) throws Exception {
         long index = open == null ? 0 : open.count();
-        pages.append(record.jobId(), index, record.eventTime(), record.bytes());
+        pages.append(record.jobId(), index, record.eventTime(), record.bytes(), current == null ? null : current.recordDelimiter());
         recordsBuffered++;
         if (open == null) {
             openBatches++;
@@ -504,24 +523,34 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         RecordPages.Reader records = pages.read(job, open.count());
-        for (long i = 0; i < open.count(); i++) {
+        for (long i = 0; i < open.count(); i += records.records()) {
             records.next();
-            long length = records.length();
-            long time = records.eventTime();
+            BatchChunk.Deflated deflated = records.deflated();
             long count = i - start;
-            long grown = count == 0 ? current.overhead() + length : bytes + current.recordDelimiter().length + length;
-            boolean full = count > 0 && (current.maxRecords() > 0 && count >= current.maxRecords()
-                    || current.maxBytes() > 0 && grown > current.maxBytes());
+            long grown;
+            boolean full;
+            if (deflated == null) {
+                long length = records.length();
+                grown = count == 0 ? current.overhead() + length : bytes + current.recordDelimiter().length + length;
+                full = count > 0 && (current.maxRecords() > 0 && count >= current.maxRecords()
+                        || current.maxBytes() > 0 && grown > current.maxBytes());
+            } else {
+                // Framed records, delimiters included, appended within the limits: never cut before or inside
+                // them (their blocks may refer back to the page before). Only records held for their config,
+                // whose delimiters add() could not count, may take such a batch past max_upload_bytes, by those delimiters.
+                grown = (count == 0 ? current.overhead() : bytes) + deflated.length();
+                full = false;
+            }
             if (full) {
                 cuts.add(new long[] {start, i, first, last, bytes});
                 start = i;
                 first = Long.MAX_VALUE;
                 last = Long.MIN_VALUE;
-                grown = current.overhead() + length;
+                grown = current.overhead() + records.length();
             }
             bytes = grown;
-            first = Math.min(first, time);
-            last = Math.max(last, time);
+            first = Math.min(first, records.eventTime());
+            last = Math.max(last, records.lastEventTime());
         }
         cuts.add(new long[] {start, open.count(), first, last, bytes});
         return cuts;
@@ -538,11 +567,16 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         BatchDescriptor descriptor = new BatchDescriptor(job, current.configVersion(), next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
         ChunkWriter chunks = new ChunkWriter(descriptor, out, chunkBytes);
         chunks.write(current.batchPrefix(), 0, current.batchPrefix().length);
-        for (long i = cut[0]; i < cut[1]; i++) {
+        for (long i = cut[0]; i < cut[1]; i += records.records()) {
+            records.next();
+            if (records.deflated() != null) {
+                // Its records come framed, delimiters included; cuts() never splits it.
+                chunks.writeDeflated(records.array(), records.offset(), records.length(), records.deflated());
+                continue;
+            }
             if (i > cut[0]) {
                 chunks.write(current.recordDelimiter(), 0, current.recordDelimiter().length);
             }
-            records.next();
             chunks.write(records.array(), records.offset(), records.length());
         }
         chunks.write(current.batchSuffix(), 0, current.batchSuffix().length);

@@ -3,6 +3,7 @@ package io.logpush.job.functions;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
 import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,5 +63,22 @@ class ChunkWriterTest {
             @Override
             public void close() {}
         };
+    }
+
+    @Test
+    void aPieceDeflatedAheadTravelsAsAChunkOfItsOwnBetweenTheContentAroundIt() {
+        BatchDescriptor batch = new BatchDescriptor(7, 1, 0, "file:///out", Instant.EPOCH, Instant.EPOCH, 3, 1_010);
+        List<BatchChunk> chunks = new ArrayList<>();
+        ChunkWriter writer = new ChunkWriter(batch, collector(chunks), 256);
+        writer.write("[".getBytes(), 0, 1);
+        BatchChunk.Deflated deflated = new BatchChunk.Deflated(42, 1_000);
+        writer.writeDeflated(new byte[] {9, 1, 2, 3, 9}, 1, 3, deflated);
+        writer.write(",x]".getBytes(), 0, 3);
+        writer.finish();
+
+        assertThat(chunks).extracting(BatchChunk::index).containsExactly(0, 1, 2);
+        assertThat(chunks).extracting(BatchChunk::deflated).containsExactly(null, deflated, null);
+        assertThat(chunks).extracting(chunk -> new String(chunk.bytes())).containsExactly("[", "\u0001\u0002\u0003", ",x]");
+        assertThat(chunks).extracting(BatchChunk::last).containsExactly(false, false, true);
     }
 }

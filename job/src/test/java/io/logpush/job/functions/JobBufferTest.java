@@ -30,6 +30,8 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -54,13 +56,13 @@ class JobBufferTest {
     private long version;
 
     /** One batch as the sink would receive it: descriptor and the concatenated chunks. */
-    private record Batch(BatchDescriptor descriptor, String content, int chunks) {}
+    private record Batch(BatchDescriptor descriptor, String content, int chunks, int deflatedChunks) {}
 
     private JobBuffer buffer;
 
     @BeforeEach
     void setUp() throws Exception {
-        buffer = new JobBuffer(JobConfigs.POLICY, 16);
+        buffer = new JobBuffer(JobConfigs.POLICY, 16, 0);
         harness = newHarness(buffer);
         harness.open();
         harness.setProcessingTime(1_000);
@@ -94,7 +96,7 @@ class JobBufferTest {
     /** @param backend the keyed state backend, null for the harness's (heap) */
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
             OperatorSubtaskState state, StateBackend backend) throws Exception {
-        return restored(state, backend, new JobBuffer(JobConfigs.POLICY, 16));
+        return restored(state, backend, new JobBuffer(JobConfigs.POLICY, 16, 0));
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> restored(
@@ -111,7 +113,7 @@ class JobBufferTest {
 
     /** Replaces the harness with a fresh buffer (4 KiB chunks) on RocksDB, as deployed. */
     private void useRocksDb() throws Exception {
-        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096));
+        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096, 0));
     }
 
     private void useRocksDb(JobBuffer buffer) throws Exception {
@@ -143,8 +145,8 @@ class JobBufferTest {
         return harness.numKeyedStateEntries();
     }
 
-    private List<Batch> batches() {
-        Map<Long, ByteArrayOutputStream> content = new LinkedHashMap<>();
+    private List<Batch> batches() throws Exception {
+        Map<Long, SplicedStream> content = new LinkedHashMap<>();
         Map<Long, BatchDescriptor> descriptors = new LinkedHashMap<>();
         Map<Long, Integer> chunks = new LinkedHashMap<>();
         for (BatchChunk chunk : harness.extractOutputValues()) {
@@ -152,10 +154,18 @@ class JobBufferTest {
             assertThat(chunk.index()).isEqualTo(chunks.getOrDefault(seq, 0));
             descriptors.put(seq, chunk.batch());
             chunks.merge(seq, 1, Integer::sum);
-            content.computeIfAbsent(seq, s -> new ByteArrayOutputStream()).writeBytes(chunk.bytes());
+            SplicedStream stream = content.computeIfAbsent(seq, s -> new SplicedStream());
+            if (chunk.deflated() == null) {
+                stream.content(chunk.bytes(), 0, chunk.bytes().length);
+            } else {
+                stream.deflated(chunk.bytes(), 0, chunk.bytes().length);
+            }
         }
         List<Batch> batches = new ArrayList<>();
-        descriptors.forEach((seq, d) -> batches.add(new Batch(d, content.get(seq).toString(StandardCharsets.UTF_8), chunks.get(seq))));
+        for (Map.Entry<Long, BatchDescriptor> batch : descriptors.entrySet()) {
+            SplicedStream stream = content.get(batch.getKey());
+            batches.add(new Batch(batch.getValue(), stream.inflate(), chunks.get(batch.getKey()), stream.deflatedPieces()));
+        }
         return batches;
     }
 
@@ -321,7 +331,7 @@ class JobBufferTest {
         }
         List<String> directories = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            JobBuffer instance = new JobBuffer(JobConfigs.POLICY, 16);
+            JobBuffer instance = new JobBuffer(JobConfigs.POLICY, 16, 0);
             try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new JobBufferOperator(instance),
                     RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 2, subtask)) {
                 restored.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -384,9 +394,11 @@ class JobBufferTest {
                 });
     }
 
-    @Test
-    void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBufferedAcrossPagesAndARestore() throws Exception {
-        useRocksDb();
+    /** At level 6 full pages go to state deflated (the sink's level), at 0 as they are; the restored buffer deflates none. */
+    @ParameterizedTest(name = "pages deflated at level {0}")
+    @ValueSource(ints = {0, 6})
+    void aLongBatchIsReadBackFromRocksDbInTheOrderItWasBufferedAcrossPagesAndARestore(int deflateLevel) throws Exception {
+        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096, deflateLevel));
         configure("\"max_upload_records\":1000,\"max_upload_interval_seconds\":0", true);
         // 100-byte records: 1,000 of them fill several 32 KiB pages, written when full or at the checkpoint.
         StringBuilder expected = new StringBuilder();
@@ -400,17 +412,22 @@ class JobBufferTest {
             record(text);
             expected.append(text);
         }
-        assertThat(batches()).singleElement().extracting(Batch::content).isEqualTo(expected.toString());
-        try (Stream<Long> jobsWithPages = ((JobBufferOperator) harness.getOperator()).<Long>getKeyedStateBackend()
-                .getKeys(JobBuffer.PAGES.getName(), VoidNamespace.INSTANCE)) {
-            assertThat(jobsWithPages).as("the closed batch's pages are removed").isEmpty();
+        Batch batch = batches().get(0);
+        assertThat(batch.content()).isEqualTo(expected.toString());
+        assertThat(batch.deflatedChunks()).as("the full page (292 records) and the one the checkpoint wrote, which follows it")
+                .isEqualTo(deflateLevel == 0 ? 0 : 2);
+        for (MapStateDescriptor<Long, byte[]> pages : List.of(JobBuffer.PAGES, JobBuffer.DEFLATED_PAGES)) {
+            try (Stream<Long> jobsWithPages = ((JobBufferOperator) harness.getOperator()).<Long>getKeyedStateBackend()
+                    .getKeys(pages.getName(), VoidNamespace.INSTANCE)) {
+                assertThat(jobsWithPages).as("the closed batch's %s are removed", pages.getName()).isEmpty();
+            }
         }
     }
 
     @Test
     void countersAndPagesKeptOnTheHeapReachTheCheckpointAndTheEndOfInputForMoreJobsThanTheHeapKeeps() throws Exception {
         long heapPageBytes = 64 * 1024; // a tenth of 5,000 jobs' pages: most leave the heap under their own key
-        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096, heapPageBytes));
+        useRocksDb(new JobBuffer(JobConfigs.POLICY, 4_096, 0, heapPageBytes));
         int jobs = 5_000; // more than the 4,096 jobs whose counters stay on the heap: many are evicted
         for (long job = 1; job <= jobs; job++) {
             update(JobConfigs.upsert(job, 1, JobConfigs.json(job, "z", "file:///out/{DATE}", true,
@@ -424,7 +441,7 @@ class JobBufferTest {
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1_000);
         harness.close();
 
-        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend(), new JobBuffer(JobConfigs.POLICY, 16, heapPageBytes));
+        harness = restored(checkpoint, new EmbeddedRocksDBStateBackend(), new JobBuffer(JobConfigs.POLICY, 16, 0, heapPageBytes));
         for (long job = 1; job <= jobs; job++) {
             harness.processElement1(new RoutedRecord(job, 1, 1_731_578_400_000L, (job + "c\n").getBytes(StandardCharsets.UTF_8)), 1L);
         }

@@ -3,6 +3,7 @@ package io.logpush.sink.writer;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
 import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.BlockDeflater;
 import io.logpush.sink.Compression;
 import io.logpush.sink.RecoverableWriters;
 import io.logpush.sink.StagingArea;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -95,6 +97,40 @@ class BatchFileWriterTest {
         assertThat(metrics.recordsWritten.getCount()).isEqualTo(1_010);
         assertThat(metrics.bytesUncompressed.getCount()).isEqualTo(first.bytes() + second.bytes());
         assertThat(metrics.bytesWritten.getCount()).isEqualTo(Files.size(visible.get(0)) + Files.size(visible.get(1)));
+    }
+
+    /** Chunks deflated ahead (the buffer's pages) spliced between plain ones make one object that reads back whole. */
+    @Test
+    void chunksDeflatedAheadAreSplicedIntoTheObject() throws Exception {
+        BatchDescriptor batch = Batches.descriptor(root, 7, 0, 300);
+        List<BatchChunk> plain = Batches.chunks(batch, 2_048);
+        List<BatchChunk> mixed = new ArrayList<>();
+        try (BlockDeflater ahead = new BlockDeflater(BatchFileSink.DEFAULT_GZIP_LEVEL)) {
+            for (BatchChunk chunk : plain) {
+                if (chunk.index() % 2 == 1) { // every other chunk deflated ahead, the first after plain content
+                    ahead.deflate(chunk.bytes(), 0, chunk.bytes().length, new byte[0], 0, 0);
+                    chunk = new BatchChunk(batch, chunk.index(), chunk.last(), Arrays.copyOf(ahead.blocks(), ahead.blocksLength()),
+                            new BatchChunk.Deflated(ahead.crc32(), chunk.bytes().length));
+                }
+                mixed.add(chunk);
+            }
+        }
+        assertThat(mixed).filteredOn(chunk -> chunk.deflated() != null).hasSizeGreaterThan(1);
+        BatchFileWriter writer = writer(Compression.GZIP);
+        write(writer, mixed);
+        commit(writer.prepareCommit());
+
+        assertThat(Batches.gunzip(Batches.visibleObjects(root).get(0))).isEqualTo(expectedContent(batch));
+        assertThat(metrics.bytesUncompressed.getCount()).isEqualTo(batch.bytes());
+    }
+
+    @Test
+    void anUncompressedObjectRefusesAChunkDeflatedAhead() {
+        BatchDescriptor batch = Batches.descriptor(root, 7, 0, 1);
+        BatchFileWriter writer = writer(Compression.NONE);
+        BatchChunk deflated = new BatchChunk(batch, 0, true, new byte[] {3, 0}, new BatchChunk.Deflated(0, 0));
+        assertThatThrownBy(() -> writer.write(deflated, null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("written uncompressed");
     }
 
     @Test
