@@ -42,8 +42,10 @@ final class RecordPages implements AutoCloseable {
     static final int PAGE_OVERHEAD = 96;
     /** How much of a deflated page the next page of its batch keeps as its dictionary (+2% bytes at level 6 against one stream; none: +9%). */
     static final int DICTIONARY_BYTES = 8 * 1024;
-    /** Bytes before a deflated page's blocks: its records, content length, CRC-32, first and last event time. */
-    static final int DEFLATED_HEADER = 3 * Integer.BYTES + 2 * Long.BYTES;
+    /** The format of deflated pages this version writes, their first byte. */
+    static final byte DEFLATED_FORMAT = 1;
+    /** Bytes before a deflated page's blocks: its format, records, content length, CRC-32, first and last event time. */
+    static final int DEFLATED_HEADER = 1 + 3 * Integer.BYTES + 2 * Long.BYTES;
 
     private final MapState<Long, byte[]> state;
     /** Deflated pages, keyed like {@link #state}. */
@@ -199,7 +201,7 @@ final class RecordPages implements AutoCloseable {
         }
         deflater.deflate(framed, 0, length, page.dictionary, 0, page.dictionaryLength);
         byte[] value = new byte[DEFLATED_HEADER + deflater.blocksLength()];
-        ByteBuffer.wrap(value).putInt(count).putInt(length).putInt(deflater.crc32()).putLong(first).putLong(last)
+        ByteBuffer.wrap(value).put(DEFLATED_FORMAT).putInt(count).putInt(length).putInt(deflater.crc32()).putLong(first).putLong(last)
                 .put(deflater.blocks(), 0, deflater.blocksLength());
         page.keepDictionary(next ? framed : null, length);
         return value;
@@ -261,6 +263,10 @@ final class RecordPages implements AutoCloseable {
                     throw new IllegalStateException("the pages hold " + read + " records, the batch " + count);
                 }
                 if (lastDeflated) {
+                    if (page.get() != DEFLATED_FORMAT) {
+                        throw new IllegalStateException("the deflated page of record " + read + " is in format "
+                                + page.get(0) + ": this version reads format " + DEFLATED_FORMAT + " only");
+                    }
                     records = page.getInt();
                     int contentLength = page.getInt();
                     deflatedAs = new BatchChunk.Deflated(page.getInt(), contentLength);
