@@ -156,6 +156,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     private transient volatile long oldestOpenedAt;
     /** The processing-time timer being fired (0: none); Flink has removed it already. */
     private transient long firingTimer;
+    private transient PageInflater inflater;
 
     /**
      * @param policy the deployment policy, to compile the configs of savepoints taken before frames
@@ -272,6 +273,9 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     public void close() throws Exception {
         if (pages != null) {
             pages.close();
+        }
+        if (inflater != null) {
+            inflater.close();
         }
         super.close();
     }
@@ -567,13 +571,22 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         BatchDescriptor descriptor = new BatchDescriptor(job, current.configVersion(), next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
         ChunkWriter chunks = new ChunkWriter(descriptor, out, chunkBytes);
         chunks.write(current.batchPrefix(), 0, current.batchPrefix().length);
+        boolean afterDeflated = false;
         for (long i = cut[0]; i < cut[1]; i += records.records()) {
             records.next();
-            if (records.deflated() != null) {
+            BatchChunk.Deflated deflated = records.deflated();
+            if (deflated != null) {
                 // Its records come framed, delimiters included; cuts() never splits it.
-                chunks.writeDeflated(records.array(), records.offset(), records.length(), records.deflated());
+                if (deflateLevel > 0) {
+                    chunks.writeDeflated(records.array(), records.offset(), records.length(), deflated);
+                } else {
+                    inflater().inflate(records.array(), records.offset(), records.length(), deflated, afterDeflated);
+                    chunks.write(inflater.content(), 0, deflated.length());
+                }
+                afterDeflated = true;
                 continue;
             }
+            afterDeflated = false;
             if (i > cut[0]) {
                 chunks.write(current.recordDelimiter(), 0, current.recordDelimiter().length);
             }
@@ -584,6 +597,14 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         recordsFlushed.inc(count);
         LOG.info("Closed batch {} of job {}: {} records, {} bytes, reason={}, to {}", next, job, count, cut[4],
                 reason.name().toLowerCase(), directory);
+    }
+
+    /** Created when first needed: only a buffer restored with deflated pages, for a sink that no longer takes them, needs one. */
+    private PageInflater inflater() {
+        if (inflater == null) {
+            inflater = new PageInflater();
+        }
+        return inflater;
     }
 
     private static long secondOf(long millis) {
