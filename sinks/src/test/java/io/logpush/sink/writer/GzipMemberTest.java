@@ -31,6 +31,18 @@ class GzipMemberTest {
         return out.toByteArray();
     }
 
+    /** Distinct log lines, as batches hold them. */
+    private static byte[] logLines(long seed, int lines) {
+        StringBuilder log = new StringBuilder();
+        Random random = new Random(seed);
+        for (int i = 0; i < lines; i++) {
+            log.append("{\"RayID\":\"").append(Long.toHexString(random.nextLong())).append("\",\"EdgeResponseStatus\":")
+                    .append(200 + random.nextInt(5) * 100).append(",\"ClientRequestPath\":\"/api/v").append(random.nextInt(3))
+                    .append("/item/").append(random.nextInt(10_000)).append("\"}\n");
+        }
+        return log.toString().getBytes();
+    }
+
     @Test
     void membersWrittenOneAfterAnotherEachReadBackExactly() throws Exception {
         byte[] large = new byte[300_000]; // several of the compressor's 64 KiB buffers, half incompressible
@@ -49,14 +61,7 @@ class GzipMemberTest {
 
     @Test
     void theLevelTradesSizeForSpeedAndEveryLevelReadsBackTheSame() throws Exception {
-        StringBuilder log = new StringBuilder();
-        Random random = new Random(3);
-        for (int i = 0; i < 5_000; i++) {
-            log.append("{\"RayID\":\"").append(Long.toHexString(random.nextLong())).append("\",\"EdgeResponseStatus\":")
-                    .append(200 + random.nextInt(5) * 100).append(",\"ClientRequestPath\":\"/api/v").append(random.nextInt(3))
-                    .append("/item/").append(random.nextInt(10_000)).append("\"}\n");
-        }
-        byte[] content = log.toString().getBytes();
+        byte[] content = logLines(3, 5_000);
         byte[] fastest;
         byte[] smallest;
         try (GzipMember level1 = new GzipMember(1); GzipMember level9 = new GzipMember(9)) {
@@ -75,13 +80,7 @@ class GzipMemberTest {
      */
     @Test
     void blocksDeflatedAheadSpliceIntoTheMember() throws Exception {
-        StringBuilder log = new StringBuilder();
-        Random random = new Random(11);
-        for (int i = 0; i < 4_000; i++) {
-            log.append("{\"RayID\":\"").append(Long.toHexString(random.nextLong())).append("\",\"EdgeResponseStatus\":")
-                    .append(200 + random.nextInt(5) * 100).append("}\n");
-        }
-        byte[] content = log.toString().getBytes();
+        byte[] content = logLines(11, 4_000);
         int[] cuts = {0, 1_000, 40_000, 75_000, 90_000, 120_000, content.length};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
