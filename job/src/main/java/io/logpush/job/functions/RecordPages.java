@@ -178,8 +178,9 @@ final class RecordPages implements AutoCloseable {
 
     /** The page's records framed and deflated, after a header ({@link #DEFLATED_HEADER}). */
     private byte[] deflate(Page page, boolean next) {
-        if (framed.length < page.size + page.delimiter.length * (page.size / RECORD_HEADER)) {
-            framed = new byte[page.size + page.delimiter.length * (page.size / RECORD_HEADER)];
+        int bound = page.size + page.delimiter.length * (page.size / RECORD_HEADER); // a header per record at least
+        if (framed.length < bound) {
+            framed = new byte[bound];
         }
         ByteBuffer records = ByteBuffer.wrap(page.bytes, 0, page.size);
         int length = 0;
