@@ -33,6 +33,11 @@ import java.util.concurrent.Callable;
         description = "Measure our pipeline against the ceiling (KafkaSource → discard) and a naive FileSink job on one pre-loaded topic.")
 public final class BenchCommand implements Callable<Integer> {
 
+    private static final String DISCARDED = "discarded";
+    private static final long MIN_FREE_BYTES = 10L << 30;
+
+    private int discardedCount;
+
     @Option(names = "--events", description = "Events per workload (default: ${DEFAULT-VALUE}).")
     long events = 1_000_000;
 
@@ -123,9 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return measure();
         } finally {
-            if (temporaryWork) {
-                deleteRecursively(work); // outputs and checkpoints: gigabytes at 100,000 jobs
-            }
+            // Outputs and checkpoints: gigabytes at 100,000 jobs.
+            deleteRecursively(temporaryWork ? work : work.resolve(DISCARDED));
         }
     }
 
@@ -159,15 +163,15 @@ public final class BenchCommand implements Callable<Integer> {
                     for (int attempt = 0; attempt < warmups + repeat; attempt++) {
                         // Each attempt reads the topic from the start (its own consumer group) into an empty output.
                         Path output = root.resolve(contender.label());
-                        deleteRecursively(output);
-                        deleteRecursively(output.resolveSibling(output.getFileName() + "-staging"));
+                        discard(output);
+                        discard(output.resolveSibling(output.getFileName() + "-staging"));
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
                         boolean measured = attempt >= warmups;
                         CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
-                        deleteRecursively(checkpoints);
+                        discard(checkpoints);
                         if (recording != null) {
                             profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".collapsed"), 20));
                         }
@@ -203,6 +207,25 @@ public final class BenchCommand implements Callable<Integer> {
         report.write(results);
         System.out.println("Results: " + results.resolve("results.md") + " and results.json");
         return 0;
+    }
+
+    /**
+     * Moves a finished run's folder aside, to be deleted when the benchmark ends. Deleting thousands
+     * of files just before a measured run would slow down every file that run creates, on a file
+     * system like this machine's (ext4 without a journal skips inodes freed in the last 30 s when it
+     * allocates one, steps.md §30). Deleted at once only when the disk runs short.
+     */
+    private void discard(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Path discarded = work.resolve(DISCARDED);
+        Files.createDirectories(discarded);
+        Files.move(dir, discarded.resolve(dir.getFileName() + "-" + discardedCount++));
+        if (Files.getFileStore(work).getUsableSpace() < MIN_FREE_BYTES) {
+            System.out.println("  (less than 10 GiB free: deleting the finished runs' outputs now)");
+            deleteRecursively(discarded);
+        }
     }
 
     /** Deletes {@code dir} and everything in it; nothing if it does not exist. */
