@@ -19,11 +19,18 @@ final class GzipMember extends OutputStream {
 
     /** Magic, deflate, no flags, no time, no extra flags, unknown OS. */
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    /** CRC-32 and length of the content, little-endian. */
+    private static final int TRAILER_BYTES = 8;
 
     private final Deflater deflater;
     /** The CRC-32 of the content given to the deflater since its last reset. */
     private final CRC32 crc = new CRC32();
+    /**
+     * The member's bytes not yet written to the target: the target may be a file written unbuffered,
+     * and a small object then costs one write call, not one each for its header, blocks and trailer.
+     */
     private final byte[] buffer = new byte[64 << 10];
+    private int pending;
     private OutputStream target;
     /** The CRC-32 and length of the member's content before the deflater's last reset. */
     private int splicedCrc;
@@ -44,7 +51,8 @@ final class GzipMember extends OutputStream {
         crc.reset();
         splicedCrc = 0;
         splicedLength = 0;
-        target.write(HEADER);
+        System.arraycopy(HEADER, 0, buffer, 0, HEADER.length);
+        pending = HEADER.length;
         return this;
     }
 
@@ -69,14 +77,19 @@ final class GzipMember extends OutputStream {
      */
     void writeDeflated(byte[] blocks, int crc32, int length) throws IOException {
         if (deflater.getBytesRead() > 0) {
-            int n;
-            do {
-                n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-                target.write(buffer, 0, n);
-            } while (n == buffer.length);
+            // Until a call leaves room in the buffer: then the deflater holds nothing more.
+            while (deflate(Deflater.SYNC_FLUSH)) {
+                writePending();
+            }
         }
         splice();
-        target.write(blocks);
+        if (blocks.length > buffer.length - pending) {
+            writePending();
+            target.write(blocks);
+        } else {
+            System.arraycopy(blocks, 0, buffer, pending, blocks.length);
+            pending += blocks.length;
+        }
         splicedCrc = Crc32Combine.combine(splicedCrc, crc32, length);
         splicedLength += length;
     }
@@ -95,15 +108,23 @@ final class GzipMember extends OutputStream {
         while (!deflater.finished()) {
             drain();
         }
+        if (buffer.length - pending < TRAILER_BYTES) {
+            writePending();
+        }
         long size = splicedLength + deflater.getBytesRead();
         int checksum = Crc32Combine.combine(splicedCrc, (int) crc.getValue(), deflater.getBytesRead());
-        target.write(new byte[] {(byte) checksum, (byte) (checksum >> 8), (byte) (checksum >> 16), (byte) (checksum >> 24),
-                (byte) size, (byte) (size >> 8), (byte) (size >> 16), (byte) (size >> 24)});
+        for (int i = 0; i < 4; i++) {
+            buffer[pending + i] = (byte) (checksum >> 8 * i);
+            buffer[pending + 4 + i] = (byte) (size >> 8 * i);
+        }
+        pending += TRAILER_BYTES;
+        writePending();
         target = null;
     }
 
     /** Forgets an unfinished member (its object is discarded). */
     void abandon() {
+        pending = 0;
         target = null;
     }
 
@@ -114,9 +135,19 @@ final class GzipMember extends OutputStream {
     }
 
     private void drain() throws IOException {
-        int n = deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
-        if (n > 0) {
-            target.write(buffer, 0, n);
+        if (deflate(Deflater.NO_FLUSH)) {
+            writePending();
         }
+    }
+
+    /** Deflates into the buffer's free room; true if it filled it. */
+    private boolean deflate(int flush) {
+        pending += deflater.deflate(buffer, pending, buffer.length - pending, flush);
+        return pending == buffer.length;
+    }
+
+    private void writePending() throws IOException {
+        target.write(buffer, 0, pending);
+        pending = 0;
     }
 }

@@ -117,6 +117,50 @@ class GzipMemberTest {
         assertThat(gunzip(out.toByteArray())).isEqualTo(content);
     }
 
+    /** Counts the write calls that reach it, as a file written unbuffered would see them. */
+    private static final class CountingStream extends ByteArrayOutputStream {
+        int writes;
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            writes++;
+            super.write(bytes, offset, length);
+        }
+    }
+
+    @Test
+    void aSmallMemberReachesItsTargetInOneWrite() throws Exception {
+        byte[] content = logLines(3, 100);
+        CountingStream out = new CountingStream();
+        try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
+            gzip.start(out);
+            gzip.write(content, 0, 1_000);
+            ahead.deflate(content, 1_000, 2_000, content, 0, 1_000);
+            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 2_000);
+            gzip.write(content, 3_000, content.length - 3_000);
+            assertThat(out.writes).as("before the member is finished").isZero();
+            gzip.finish();
+        }
+        assertThat(out.writes).isEqualTo(1);
+        assertThat(gunzip(out.toByteArray())).isEqualTo(content);
+    }
+
+    @Test
+    void piecesLargerThanTheBufferAreWrittenAsTheyAre() throws Exception {
+        byte[] content = new byte[200_000]; // incompressible: its blocks are larger than the 64 KiB buffer
+        new Random(5).nextBytes(content);
+        CountingStream out = new CountingStream();
+        try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
+            gzip.start(out);
+            gzip.write(content, 0, 50_000);
+            ahead.deflate(content, 50_000, 150_000, content, 0, 0);
+            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 150_000);
+            gzip.finish();
+        }
+        assertThat(gunzip(out.toByteArray())).isEqualTo(content);
+        assertThat(out.writes).as("the buffered start, the piece, the end").isEqualTo(3);
+    }
+
     @Test
     void oneMemberAtATime() throws Exception {
         try (GzipMember gzip = new GzipMember(6)) {
