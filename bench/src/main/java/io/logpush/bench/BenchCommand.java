@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", description = "Where results.md and results.json go (default: ${DEFAULT-VALUE}).")
     Path results = Path.of("bench", "results");
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Scratch space for outputs and checkpoints (default: a new temporary folder).")
+    @Option(names = "--work", paramLabel = "DIR", description = "Scratch space for outputs and checkpoints, kept afterwards (default: a new temporary folder, deleted at the end).")
     Path work;
 
     public static void main(String[] args) {
@@ -128,8 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return measure();
         } finally {
-            // Outputs and checkpoints: gigabytes at 100,000 jobs.
-            deleteRecursively(temporaryWork ? work : work.resolve(DISCARDED));
+            if (temporaryWork) {
+                deleteRecursively(work); // outputs and checkpoints: gigabytes at 100,000 jobs
+            }
         }
     }
 
