@@ -213,8 +213,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Moves a finished run's folder aside, to be deleted when the benchmark ends. Deleting thousands
      * of files just before a measured run would slow down every file that run creates, on a file
-     * system like this machine's (ext4 without a journal skips inodes freed in the last 30 s when it
-     * allocates one, steps.md §30). Deleted at once only when the disk runs short.
+     * system like this machine's (ext4 without a journal passes over every inode freed in the last
+     * one to six minutes when it allocates one, steps.md §30). Deleted at once only when the disk runs short.
      */
     private void discard(Path dir) throws IOException {
         if (!Files.exists(dir)) {
