@@ -36,8 +36,6 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String DISCARDED = "discarded";
     private static final long MIN_FREE_BYTES = 10L << 30;
 
-    private int discardedCount;
-
     @Option(names = "--events", description = "Events per workload (default: ${DEFAULT-VALUE}).")
     long events = 1_000_000;
 
@@ -222,7 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path discarded = work.resolve(DISCARDED);
         Files.createDirectories(discarded);
-        Files.move(dir, discarded.resolve(dir.getFileName() + "-" + discardedCount++));
+        // A folder of its own: a --work folder kept from an earlier benchmark may hold the same names.
+        Path aside = Files.createTempDirectory(discarded, dir.getFileName() + "-");
+        Files.move(dir, aside.resolve(dir.getFileName()));
         if (Files.getFileStore(work).getUsableSpace() < MIN_FREE_BYTES) {
             System.out.println("  (less than 10 GiB free: deleting the finished runs' outputs now)");
             deleteRecursively(discarded);
