@@ -31,6 +31,13 @@ class GzipMemberTest {
         return out.toByteArray();
     }
 
+    /** Deflates {@code content[from, from + length)} ahead, with the {@code dictionary} bytes before it, and splices it in. */
+    private static void splice(GzipMember gzip, BlockDeflater ahead, byte[] content, int from, int length, int dictionary)
+            throws Exception {
+        ahead.deflate(content, from, length, content, from - dictionary, dictionary);
+        gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), length);
+    }
+
     /** Distinct log lines, as batches hold them. */
     private static byte[] logLines(long seed, int lines) {
         StringBuilder log = new StringBuilder();
@@ -92,8 +99,7 @@ class GzipMemberTest {
                     gzip.write(content, from, length); // the member's own
                 } else {
                     int dictionary = i % 3 == 1 ? 0 : Math.min(from, BlockDeflater.WINDOW_BYTES);
-                    ahead.deflate(content, from, length, content, from - dictionary, dictionary);
-                    gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), length);
+                    splice(gzip, ahead, content, from, length, dictionary);
                 }
             }
             gzip.finish();
@@ -108,10 +114,8 @@ class GzipMemberTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
             gzip.start(out);
-            ahead.deflate(content, 0, 16, content, 0, 0);
-            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 16);
-            ahead.deflate(content, 16, content.length - 16, content, 0, 16);
-            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), content.length - 16);
+            splice(gzip, ahead, content, 0, 16, 0);
+            splice(gzip, ahead, content, 16, content.length - 16, 16);
             gzip.finish();
         }
         assertThat(gunzip(out.toByteArray())).isEqualTo(content);
@@ -135,8 +139,7 @@ class GzipMemberTest {
         try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
             gzip.start(out);
             gzip.write(content, 0, 1_000);
-            ahead.deflate(content, 1_000, 2_000, content, 0, 1_000);
-            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 2_000);
+            splice(gzip, ahead, content, 1_000, 2_000, 1_000);
             gzip.write(content, 3_000, content.length - 3_000);
             assertThat(out.writes).as("before the member is finished").isZero();
             gzip.finish();
@@ -153,8 +156,7 @@ class GzipMemberTest {
         try (GzipMember gzip = new GzipMember(6); BlockDeflater ahead = new BlockDeflater(6)) {
             gzip.start(out);
             gzip.write(content, 0, 50_000);
-            ahead.deflate(content, 50_000, 150_000, content, 0, 0);
-            gzip.writeDeflated(Arrays.copyOf(ahead.blocks(), ahead.blocksLength()), ahead.crc32(), 150_000);
+            splice(gzip, ahead, content, 50_000, 150_000, 0);
             gzip.finish();
         }
         assertThat(gunzip(out.toByteArray())).isEqualTo(content);
