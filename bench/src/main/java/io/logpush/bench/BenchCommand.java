@@ -36,8 +36,13 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String DISCARDED = "discarded";
     private static final long MIN_FREE_BYTES = 10L << 30;
 
-    @Option(names = "--events", description = "Events per workload (default: ${DEFAULT-VALUE}).")
-    long events = 1_000_000;
+    @Option(names = "--events", description = "Events per run of mix, flood and all: enough that startup, the JIT compiler"
+            + " and the end of input weigh little in a run (default: ${DEFAULT-VALUE}).")
+    long events = 5_000_000;
+
+    @Option(names = "--sweep-events", description = "Events per run of the jobs sweep: fixed while the number of jobs grows"
+            + " (default: ${DEFAULT-VALUE}).")
+    long sweepEvents = 1_000_000;
 
     @Option(names = "--workloads", split = ",", description = "Workloads: mix, flood, all, sweep (default: ${DEFAULT-VALUE}).")
     List<String> workloads = List.of("mix", "flood", "all", "sweep");
@@ -143,8 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
             WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties());
             List<Workload> planned = workloads();
             for (Workload workload : planned) {
-                List<Contender> who = workload.name().startsWith("all-configured-") && workload.jobs() != allJobs
-                        ? sweepContenders : contenders;
+                List<Contender> who = workload.isJobsSweep() ? sweepContenders : contenders;
                 BenchTopics topics = new BenchTopics(workload.name());
                 loader.createTopics(topics, partitions);
                 Path root = work.resolve(workload.name());
@@ -177,9 +181,9 @@ public final class BenchCommand implements Callable<Integer> {
                         if (measured) {
                             attempts.add(run);
                         }
-                        System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, startup %.1f s)  %4.2f cores (JIT %.1f s)  live heap %,5d MiB"
+                        System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, mid-run %,.0f, startup %.1f s)  %4.2f cores (JIT %.1f s)  live heap %,5d MiB"
                                         + "  delivered %,d of %,d  (%.1f s)%s%n", contender.label(), run.eventsPerSecond(),
-                                run.steadyEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.jitSeconds(), run.liveHeapMaxMiB(),
+                                run.steadyEventsPerSecond(), run.midRunEventsPerSecond(), run.startupSeconds(), run.coresUsed(), run.jitSeconds(), run.liveHeapMaxMiB(),
                                 run.delivered(), run.expectedDelivered(), run.seconds(), measured ? "" : "  [warm-up, not counted]");
                     }
                     attempts.sort(Comparator.comparingDouble(RunResult::steadyEventsPerSecond));
@@ -201,7 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds, gzipLevel,
-                latencyBatchIntervalSeconds, partitions, events, seed, repeat, warmup,
+                latencyBatchIntervalSeconds, partitions, events, sweepEvents, seed, repeat, warmup,
                 runs, latencies, profiles);
         report.write(results);
         System.out.println("Results: " + results.resolve("results.md") + " and results.json");
@@ -241,8 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "mix" -> list.add(Workload.cloudflareMix(events, seed));
                 case "flood" -> list.add(Workload.failOpenFlood(events, seed));
                 case "all" -> list.add(Workload.allConfigured(events, allJobs, seed));
-                case "sweep" -> sweepJobs.stream().filter(j -> j != allJobs || !workloads.contains("all"))
-                        .forEach(j -> list.add(Workload.allConfigured(events, j, seed)));
+                case "sweep" -> sweepJobs.forEach(j -> list.add(Workload.jobsSweep(sweepEvents, j, seed)));
                 default -> throw new IllegalArgumentException("unknown workload '" + name + "' (mix, flood, all, sweep)");
             }
         }

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
 record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int gzipLevel,
                    int latencyBatchIntervalSeconds, int partitions,
-                   long events, long seed, int repeat, int warmup, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
+                   long events, long sweepEvents, long seed, int repeat, int warmup, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
     void write(Path directory) throws IOException {
         Files.createDirectories(directory);
@@ -26,26 +26,28 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n")
                 .append(String.format("Run %s on %d cores (%s, Java %s): parallelism %d, %d partitions, RocksDB with incremental"
-                                + " checkpoints every %d s, jobs' batch interval %d s, our objects %s, %,d events per workload, seed %d.%n%n",
+                                + " checkpoints every %d s, jobs' batch interval %d s, our objects %s, %,d events per run (%,d in the jobs sweep), seed %d.%n%n",
                         started, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                         System.getProperty("java.version"), parallelism, partitions, checkpointSeconds, batchIntervalSeconds,
-                        gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, seed))
+                        gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, sweepEvents, seed))
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
-                        + " over the time after startup (every task running: state restored, configs bootstrapped). Ratios"
-                        + " compare steady rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM)."
+                        + " over the time after startup (every task running: state restored, configs bootstrapped); *mid-run*"
+                        + " from 10% to 90% of the topic read (the events source's own counters), without startup and without"
+                        + " the end of input (the last batches' flush, the final checkpoint and commit). Ratios compare steady"
+                        + " rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM)."
                         + " *JIT s*: the part of that time the JIT compilers spent, which a job running for days does not pay.\n\n")
                 .append(warmup > 0 ? String.format("Before the first workload's measured runs, each contender ran %d unmeasured"
                         + " warm-up run(s) in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
                 .append(repeat > 1 ? String.format("Each row is the median of %d runs by steady rate.%n%n", repeat) : "")
-                .append("| workload | jobs | contender | events/s | steady events/s | × ceiling | × naive | startup s | seconds | cores"
+                .append("| workload | jobs | contender | events/s | steady events/s | mid-run events/s | × ceiling | × naive | startup s | seconds | cores"
                         + " | JIT s | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
                         + " | checkpoints | ckpt p50 / max ms |\n")
-                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult run : runs) {
-            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
+            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
                             + " | %d | %,d / %,d |%n",
                     run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
-                    ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
+                    Double.isNaN(run.midRunEventsPerSecond()) ? "–" : String.format("%,.0f", run.midRunEventsPerSecond()), ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
                     run.jitSeconds(), run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
                     run.objects(), run.outputBytes() / 1048576.0, run.liveHeapMaxMiB(), run.stateBytesMax() / 1048576.0,

@@ -48,13 +48,20 @@ final class BenchRunner implements AutoCloseable {
         System.gc();
         try (ResourceSampler sampler = new ResourceSampler()) {
             JobID id = cluster.submitJob(graph).get().getJobID();
-            JobResult result = cluster.requestJobResult(id).get();
+            ReadProgress progress = ReadProgress.watch(id, setup.workload().events());
+            JobResult result;
+            try {
+                result = cluster.requestJobResult(id).get();
+            } finally {
+                progress.close();
+            }
             sampler.close();
             if (!result.isSuccess()) {
                 throw new IllegalStateException(contender.label() + " failed on " + setup.workload().name(),
                         result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
-            return result(contender, setup, expected, cluster.getArchivedExecutionGraph(id).get(), sampler);
+            return result(contender, setup, expected, cluster.getArchivedExecutionGraph(id).get(), sampler,
+                    progress.midRunEventsPerSecond());
         }
     }
 
@@ -100,6 +107,7 @@ final class BenchRunner implements AutoCloseable {
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("taskmanager.memory.managed.size", "512m");
         conf.setString("restart-strategy.type", "none");
+        ReadProgress.register(conf);
         flinkOptions.forEach(conf::setString);
         return conf;
     }
@@ -110,7 +118,7 @@ final class BenchRunner implements AutoCloseable {
      * steady rate counts the time after it.
      */
     private static RunResult result(Contender contender, BenchSetup setup, long expected, AccessExecutionGraph job,
-                                    ResourceSampler sampler) {
+                                    ResourceSampler sampler, double midRun) {
         OutputTally output = OutputTally.of(setup.output());
         long initializing = job.getStatusTimestamp(JobStatus.INITIALIZING);
         long running = StreamSupport.stream(job.getAllExecutionVertices().spliterator(), false)
@@ -124,7 +132,7 @@ final class BenchRunner implements AutoCloseable {
         long completed = checkpoints.getCounts().getNumberOfCompletedCheckpoints();
         return new RunResult(setup.workload().name(), contender.label(), setup.workload().jobs(), events,
                 contender == Contender.CEILING ? 0 : expected, output.records(), output.objects(), output.bytes(),
-                seconds, startup, rate, events / (seconds - startup), sampler.coresUsed(), sampler.jitSeconds(),
+                seconds, startup, rate, events / (seconds - startup), midRun, sampler.coresUsed(), sampler.jitSeconds(),
                 rate / Math.max(sampler.coresUsed(), 0.01),
                 sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),

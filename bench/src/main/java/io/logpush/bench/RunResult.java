@@ -19,6 +19,7 @@ record RunResult(
         double startupSeconds,
         double eventsPerSecond,
         double steadyEventsPerSecond,
+        double midRunEventsPerSecond,
         double coresUsed,
         double jitSeconds,
         double eventsPerSecondPerCore,

@@ -37,6 +37,16 @@ public record Workload(String name, long events, int jobs, double configuredShar
         return new Workload("all-configured-" + jobs, events, jobs, 1.0, 1, seed);
     }
 
+    /** A point of the jobs sweep: like {@link #allConfigured}, named apart from it, as the sweep runs other contenders and event counts. */
+    public static Workload jobsSweep(long events, int jobs, long seed) {
+        return new Workload("jobs-sweep-" + jobs, events, jobs, 1.0, 1, seed);
+    }
+
+    /** Whether this is a point of the jobs sweep. */
+    public boolean isJobsSweep() {
+        return name.startsWith("jobs-sweep-");
+    }
+
     /** The owner (zone) of the configured job of rank {@code rank}; job ids are rank + 1. */
     public static String jobOwner(int rank) {
         return HttpRequestsGenerator.zone(rank);

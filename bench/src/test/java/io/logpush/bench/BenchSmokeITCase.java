@@ -30,7 +30,7 @@ class BenchSmokeITCase {
 
     @Test
     void everyContenderRunsAndTheFiguresAddUp() throws Exception {
-        int exit = Cli.commandLine(new BenchCommand()).execute("--events", "20000", "--workloads", "mix,sweep",
+        int exit = Cli.commandLine(new BenchCommand()).execute("--events", "20000", "--sweep-events", "20000", "--workloads", "mix,sweep",
                 "--sweep-jobs", "10,200", "--warmup", "1", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
                 "--checkpoint-interval", "1", "--results", results.toString(), "--work", work.toString());
         assertThat(exit).isZero();
@@ -42,6 +42,7 @@ class BenchSmokeITCase {
             String name = run.get("workload").asText() + "/" + run.get("contender").asText();
             runs.add(name);
             assertThat(run.get("eventsPerSecond").asDouble()).as(name).isPositive();
+            assertThat(run.get("midRunEventsPerSecond").asDouble()).as(name + ": read from the events source's counters").isPositive();
             assertThat(run.get("jitSeconds").asDouble()).as(name).isNotNegative();
             jitSeconds += run.get("jitSeconds").asDouble();
             assertThat(run.get("events").asLong()).as(name).isEqualTo(20_000);
@@ -53,7 +54,7 @@ class BenchSmokeITCase {
         }
         assertThat(jitSeconds).as("a JVM that has run a job once still compiles code in the next runs").isPositive();
         assertThat(runs).containsExactly("cloudflare-mix/ceiling", "cloudflare-mix/naive", "cloudflare-mix/ours",
-                "all-configured-10/ours", "all-configured-200/ours");
+                "jobs-sweep-10/ours", "jobs-sweep-200/ours");
         JsonNode mix = report.get("runs").get(2);
         assertThat(mix.get("expectedDelivered").asDouble() / 20_000).as("about 10% of events are for configured jobs")
                 .isBetween(0.08, 0.12);
@@ -61,7 +62,7 @@ class BenchSmokeITCase {
         JsonNode latency = report.get("latencies").get(0);
         assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
         assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
-        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "latency");
+        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "| mid-run events/s |", "latency");
         // Deleting it just before the next run would slow that run's file creation (steps.md §30).
         assertThat(work.resolve("discarded")).as("the warm-up's output, moved aside and kept in a given --work folder")
                 .isDirectoryContaining(path -> path.getFileName().toString().startsWith("ours-"));

@@ -1,0 +1,136 @@
+package io.logpush.bench;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.runtime.metrics.scope.ScopeFormat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How far a run has read the events topic, sampled every {@link #PERIOD_MILLIS} ms from the
+ * events source's own {@code numRecordsOut} counters, which Flink hands over through a metric
+ * reporter in this JVM. It gives the rate in the middle of a run: from {@link #FROM} to
+ * {@link #TO} of the topic read, where neither startup nor the end of input (the last batches'
+ * flush, the final checkpoint and commit) counts. The events source has the same name in every
+ * contender.
+ */
+final class ReadProgress implements AutoCloseable {
+
+    static final String SOURCE_OPERATOR = "Source: Events topic";
+    static final double FROM = 0.1;
+    static final double TO = 0.9;
+    private static final long PERIOD_MILLIS = 10;
+    /** The events source's counters by job id, as Flink registers them; a run's are dropped when it closes its watch. */
+    private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
+
+    private final String job;
+    private final long events;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "bench-read-progress");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Object lock = new Object();
+    private long fromNanos = -1;
+    private long toNanos = -1;
+    private long lastNanos;
+    private long lastCount;
+
+    private ReadProgress(JobID job, long events) {
+        this.job = job.toString();
+        this.events = events;
+        sampler.scheduleAtFixedRate(this::sample, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Adds the reporter that hands the counters over to a cluster's configuration. */
+    static void register(Configuration conf) {
+        conf.setString("metrics.reporter.bench-read-progress.factory.class", ReporterFactory.class.getName());
+    }
+
+    /** Starts sampling how much of its {@code events} a submitted job has read. */
+    static ReadProgress watch(JobID job, long events) {
+        return new ReadProgress(job, events);
+    }
+
+    private void sample() {
+        long now = System.nanoTime();
+        long count = COUNTERS.getOrDefault(job, List.of()).stream().mapToLong(Counter::getCount).sum();
+        synchronized (lock) {
+            fromNanos = fromNanos >= 0 ? fromNanos : crossing(FROM * events, now, count);
+            toNanos = toNanos >= 0 ? toNanos : crossing(TO * events, now, count);
+            lastNanos = now;
+            lastCount = count;
+        }
+    }
+
+    /** When the count passed {@code mark}, interpolated between the last sample and this one; -1 if not yet. */
+    private long crossing(double mark, long now, long count) {
+        if (count < mark) {
+            return -1;
+        }
+        if (lastNanos == 0 || count == lastCount) {
+            return now;
+        }
+        return lastNanos + Math.round((now - lastNanos) * (mark - lastCount) / (count - lastCount));
+    }
+
+    /** Events per second between {@link #FROM} and {@link #TO} of the topic read, or NaN if the run did not pass both. */
+    double midRunEventsPerSecond() {
+        synchronized (lock) {
+            return fromNanos < 0 || toNanos <= fromNanos ? Double.NaN : (TO - FROM) * events / ((toNanos - fromNanos) / 1e9);
+        }
+    }
+
+    /** Takes a last sample and stops; the rate is final afterwards. */
+    @Override
+    public void close() throws InterruptedException {
+        sampler.shutdown();
+        sampler.awaitTermination(1, TimeUnit.MINUTES);
+        sample();
+        COUNTERS.remove(job);
+    }
+
+    /** Creates the {@link Reporter}; Flink finds it by its class name (and the service file). */
+    public static final class ReporterFactory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new Reporter();
+        }
+    }
+
+    /** Keeps the events source's {@code numRecordsOut} counters of every job. */
+    static final class Reporter implements MetricReporter {
+        @Override
+        public void open(MetricConfig config) {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+            Map<String, String> scope = group.getAllVariables();
+            if (name.equals("numRecordsOut") && metric instanceof Counter counter
+                    && SOURCE_OPERATOR.equals(scope.get(ScopeFormat.SCOPE_OPERATOR_NAME))) {
+                COUNTERS.computeIfAbsent(scope.get(ScopeFormat.SCOPE_JOB_ID), id -> new CopyOnWriteArrayList<>()).add(counter);
+            }
+        }
+
+        @Override
+        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+            // Kept: the run's last count is read after its tasks have ended.
+        }
+    }
+}
