@@ -33,25 +33,20 @@ final class ReadProgress implements AutoCloseable {
     static final double FROM = 0.1;
     static final double TO = 0.9;
     private static final long PERIOD_MILLIS = 10;
-    /** The events source's counters by job id, as Flink registers them; a run's are dropped when it closes its watch. */
+    /** The events source's counters by job id, as Flink registers them; dropped when the job's watch closes (the paced latency runs have none: two counters each stay). */
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
 
     private final String job;
-    private final long events;
+    private final Crossings crossings;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "bench-read-progress");
         thread.setDaemon(true);
         return thread;
     });
-    private final Object lock = new Object();
-    private long fromNanos = -1;
-    private long toNanos = -1;
-    private long lastNanos;
-    private long lastCount;
 
     private ReadProgress(JobID job, long events) {
         this.job = job.toString();
-        this.events = events;
+        this.crossings = new Crossings(FROM * events, TO * events);
         sampler.scheduleAtFixedRate(this::sample, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -65,33 +60,18 @@ final class ReadProgress implements AutoCloseable {
         return new ReadProgress(job, events);
     }
 
-    private void sample() {
-        long now = System.nanoTime();
-        long count = COUNTERS.getOrDefault(job, List.of()).stream().mapToLong(Counter::getCount).sum();
-        synchronized (lock) {
-            fromNanos = fromNanos >= 0 ? fromNanos : crossing(FROM * events, now, count);
-            toNanos = toNanos >= 0 ? toNanos : crossing(TO * events, now, count);
-            lastNanos = now;
-            lastCount = count;
-        }
+    /** The events a job's events source has emitted so far, over all its subtasks. */
+    static long readSoFar(String job) {
+        return COUNTERS.getOrDefault(job, List.of()).stream().mapToLong(Counter::getCount).sum();
     }
 
-    /** When the count passed {@code mark}, interpolated between the last sample and this one; -1 if not yet. */
-    private long crossing(double mark, long now, long count) {
-        if (count < mark) {
-            return -1;
-        }
-        if (lastNanos == 0 || count == lastCount) {
-            return now;
-        }
-        return lastNanos + Math.round((now - lastNanos) * (mark - lastCount) / (count - lastCount));
+    private void sample() {
+        crossings.sample(System.nanoTime(), readSoFar(job));
     }
 
     /** Events per second between {@link #FROM} and {@link #TO} of the topic read, or NaN if the run did not pass both. */
     double midRunEventsPerSecond() {
-        synchronized (lock) {
-            return fromNanos < 0 || toNanos <= fromNanos ? Double.NaN : (TO - FROM) * events / ((toNanos - fromNanos) / 1e9);
-        }
+        return crossings.perSecond();
     }
 
     /** Takes a last sample and stops; the rate is final afterwards. */
@@ -101,6 +81,44 @@ final class ReadProgress implements AutoCloseable {
         sampler.awaitTermination(1, TimeUnit.MINUTES);
         sample();
         COUNTERS.remove(job);
+    }
+
+    /** When a growing count passed two marks, each interpolated between the samples either side of it. */
+    static final class Crossings {
+        private final double from;
+        private final double to;
+        private long fromNanos = -1;
+        private long toNanos = -1;
+        private long lastNanos = -1;
+        private long lastCount;
+
+        Crossings(double from, double to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        synchronized void sample(long nanos, long count) {
+            fromNanos = fromNanos >= 0 ? fromNanos : crossing(from, nanos, count);
+            toNanos = toNanos >= 0 ? toNanos : crossing(to, nanos, count);
+            lastNanos = nanos;
+            lastCount = count;
+        }
+
+        /** When the count passed {@code mark}: -1 if not yet, this sample's time if it is the first. */
+        private long crossing(double mark, long nanos, long count) {
+            if (count < mark) {
+                return -1;
+            }
+            if (lastNanos < 0) {
+                return nanos;
+            }
+            return lastNanos + Math.round((nanos - lastNanos) * (mark - lastCount) / (count - lastCount));
+        }
+
+        /** The count's growth per second from the first mark to the second, or NaN if it has not passed both apart. */
+        synchronized double perSecond() {
+            return fromNanos < 0 || toNanos <= fromNanos ? Double.NaN : (to - from) / ((toNanos - fromNanos) / 1e9);
+        }
     }
 
     /** Creates the {@link Reporter}; Flink finds it by its class name (and the service file). */
