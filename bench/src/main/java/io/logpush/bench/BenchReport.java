@@ -36,8 +36,8 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         + " the end of input (the last batches' flush, the final checkpoint and commit). Ratios compare steady"
                         + " rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM)."
                         + " *JIT s*: the part of that time the JIT compilers spent, which a job running for days does not pay.\n\n")
-                .append(warmup > 0 ? String.format("Before the first workload's measured runs, each contender ran %d unmeasured"
-                        + " warm-up run(s) in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
+                .append(warmup > 0 ? String.format("Before each workload's measured runs (the jobs sweep: only if it comes first), each"
+                        + " contender ran %d unmeasured warm-up run(s) of it in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
                 .append(repeat > 1 ? String.format("Each row is the median of %d runs by steady rate.%n%n", repeat) : "")
                 .append("| workload | jobs | contender | events/s | steady events/s | mid-run events/s | × ceiling | × naive | startup s | seconds | cores"
                         + " | JIT s | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
