@@ -47,7 +47,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
             md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
                             + " | %d | %,d / %,d |%n",
                     run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
-                    Double.isNaN(run.midRunEventsPerSecond()) ? "–" : String.format("%,.0f", run.midRunEventsPerSecond()), ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
+                    midRun(run), ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
                     run.jitSeconds(), run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
                     run.objects(), run.outputBytes() / 1048576.0, run.liveHeapMaxMiB(), run.stateBytesMax() / 1048576.0,
@@ -66,6 +66,11 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         profiles.forEach((workload, summary) -> md.append("\n## Where our time goes: ").append(workload)
                 .append(" (async-profiler, CPU per thread)\n\n```\n").append(summary).append("\n```\n"));
         return md.toString();
+    }
+
+    /** The run's mid-run rate, or a dash for a run too short to time it. */
+    private static String midRun(RunResult run) {
+        return Double.isNaN(run.midRunEventsPerSecond()) ? "–" : String.format("%,.0f", run.midRunEventsPerSecond());
     }
 
     /** This run's steady rate over the given contender's on the same workload, or a dash. */

@@ -33,7 +33,10 @@ final class ReadProgress implements AutoCloseable {
     static final double FROM = 0.1;
     static final double TO = 0.9;
     private static final long PERIOD_MILLIS = 10;
-    /** The events source's counters by job id, as Flink registers them; dropped when the job's watch closes (the paced latency runs have none: two counters each stay). */
+    /**
+     * The events source's counters by job id, as Flink registers them; dropped when the job's watch
+     * closes (the paced latency runs have no watch: their few counters stay).
+     */
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
 
     private final String job;

@@ -3,7 +3,8 @@ package io.logpush.bench;
 /**
  * The figures of one contender's run on one workload. {@code eventsPerSecond} is over the whole
  * run (startup included), {@code steadyEventsPerSecond} over the time after startup (every task
- * running); cores are this JVM's CPU time over the whole run, {@code jitSeconds} the part of it
+ * running), {@code midRunEventsPerSecond} from 10% to 90% of the topic read (NaN if too short to
+ * time, see {@link ReadProgress}); cores are this JVM's CPU time over the whole run, {@code jitSeconds} the part of it
  * its JIT compilers spent.
  */
 record RunResult(
