@@ -10,6 +10,8 @@ import io.logpush.job.generator.HttpRequestsGenerator;
  */
 public record Workload(String name, long events, int jobs, double configuredShare, int unconfiguredOwners, long seed) {
 
+    private static final String JOBS_SWEEP = "jobs-sweep-";
+
     public Workload {
         if (events < 1 || jobs < 1 || unconfiguredOwners < 1) {
             throw new IllegalArgumentException("events, jobs and unconfiguredOwners must be positive");
@@ -39,12 +41,12 @@ public record Workload(String name, long events, int jobs, double configuredShar
 
     /** A point of the jobs sweep: like {@link #allConfigured}, named apart from it, as the sweep runs other contenders and event counts. */
     public static Workload jobsSweep(long events, int jobs, long seed) {
-        return new Workload("jobs-sweep-" + jobs, events, jobs, 1.0, 1, seed);
+        return new Workload(JOBS_SWEEP + jobs, events, jobs, 1.0, 1, seed);
     }
 
     /** Whether this is a point of the jobs sweep. */
     public boolean isJobsSweep() {
-        return name.startsWith("jobs-sweep-");
+        return name.startsWith(JOBS_SWEEP);
     }
 
     /** The owner (zone) of the configured job of rank {@code rank}; job ids are rank + 1. */
