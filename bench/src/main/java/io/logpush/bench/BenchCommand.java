@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " job writes its files, to compare the pipelines without gzip (default: ${DEFAULT-VALUE}, the job's default).")
     int gzipLevel = BatchFileSink.DEFAULT_GZIP_LEVEL;
 
+    @Option(names = "--hot-job-lanes", paramLabel = "N",
+            description = "The lanes our pipeline spreads a hot job over (above 20,000 records/s at a router instance); 1 never"
+                    + " spreads one (default: the job's default, the parallelism).")
+    int hotJobLanes;
+
     @Option(names = "--latency-batch-interval", paramLabel = "SECONDS",
             description = "The jobs' max_upload_interval_seconds in the latency run (default: ${DEFAULT-VALUE}).")
     int latencyBatchIntervalSeconds = 5;
@@ -171,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                         discard(output);
                         discard(output.resolveSibling(output.getFileName() + "-staging"));
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
-                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel);
+                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
                         boolean measured = attempt >= warmups;
                         CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;

@@ -14,9 +14,10 @@ import java.util.Properties;
  * own, where to write, and whether the sources stop at the topics' current end.
  *
  * @param gzipLevel our sink's deflate level, 1 to 9; 0 for uncompressed objects
+ * @param hotJobLanes the lanes our pipeline spreads a hot job over; 0 for the job's default (the parallelism)
  */
 record BenchSetup(Properties kafka, Workload workload, BenchTopics topics, String groupId, Path output, boolean bounded,
-                  int gzipLevel) {
+                  int gzipLevel, int hotJobLanes) {
 
     /** The events topic as plain values, from the beginning (to its current end if bounded): what the baselines read. */
     KafkaSource<byte[]> eventValues() {

@@ -3,6 +3,7 @@ package io.logpush.bench;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
+import io.logpush.job.functions.HotJobs;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
 import io.logpush.sink.Compression;
@@ -38,7 +39,7 @@ enum Contender {
         void build(StreamExecutionEnvironment env, BenchSetup setup) {
             PipelineSettings settings = PipelineSettings.defaults(
                             new KafkaConfigBootstrap(setup.kafka(), setup.topics().config(), Duration.ofMinutes(5)))
-                    .withPolicy(BenchJobs.POLICY);
+                    .withPolicy(BenchJobs.POLICY).withHotJobs(setup.hotJobLanes(), HotJobs.DEFAULT_RECORDS_PER_SECOND);
             String name = setup.groupId();
             BatchFileSink.Builder sink = BatchFileSink.builder()
                     .staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging").toUri().toString());

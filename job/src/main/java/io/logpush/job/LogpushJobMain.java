@@ -4,8 +4,10 @@ import io.logpush.config.cli.Cli;
 import io.logpush.config.cli.PolicyOptions;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.config.topic.ConfigTopics;
+import io.logpush.job.functions.HotJobs;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
+import io.logpush.sink.JobLanes;
 import io.logpush.sink.delivery.DeliveryPolicy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
@@ -92,6 +94,16 @@ public final class LogpushJobMain implements Callable<Integer> {
                     + "sink's CPU; level 1 takes about a third of level 6's, for objects 20–30% larger (default: ${DEFAULT-VALUE}).")
     int gzipLevel = BatchFileSink.DEFAULT_GZIP_LEVEL;
 
+    @Option(names = "--hot-job-lanes", paramLabel = "N",
+            description = "Buffer lanes a hot job is spread over, each with objects of its own; 1 never spreads a job "
+                    + "(default: the parallelism, at most " + JobLanes.MAX_LANES + ").")
+    int hotJobLanes;
+
+    @Option(names = "--hot-job-rate", paramLabel = "RECORDS_PER_SECOND",
+            description = "A job's records per second through one router instance above which it is hot "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int hotJobRate = HotJobs.DEFAULT_RECORDS_PER_SECOND;
+
     @Option(names = "--group-id", description = "Kafka consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
     String groupId = "logpush";
 
@@ -161,7 +173,7 @@ public final class LogpushJobMain implements Callable<Integer> {
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", bootstrapServers);
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
-                .withPolicy(policy.policy());
+                .withPolicy(policy.policy()).withHotJobs(hotJobLanes, hotJobRate);
         LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
                 BatchFileSink.builder().staging(stagingDir).delivery(deliveryPolicy()).concurrentCloses(concurrentCloses)
                         .gzipLevel(gzipLevel).health(LogpushKafka.health(kafka, healthTopic)).build(),

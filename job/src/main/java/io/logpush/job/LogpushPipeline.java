@@ -21,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,9 +35,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                │ ConfigUpdate
  *                           ┌────┴──────────────┐
  *                  (broadcast)            Compile batch frames (p=1)
- *                           ▼                   ▼ (keyBy job id)
- *  events ─► Prefilter ─► Router ─(keyBy job id)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
- *           (chained)       │ dead letters
+ *                           ▼                   ▼ frames (keyBy job lane)
+ *  events ─► Prefilter ─► Router ─(keyBy job lane)─► Per-job buffer (RocksDB) ─► Batch file sink (exactly once)
+ *           (chained)       │ dead letters, hot jobs' lane frames (to the buffers)
  *                           ▼
  *                        DLQ topic
  * </pre>
@@ -67,20 +68,29 @@ public final class LogpushPipeline {
                 // Chained to the source: events of owners without any config never cross to the router.
                 .filter(new OwnerPrefilter(settings.bootstrap())).uid("owner-prefilter").name("Drop owners without a config")
                 .connect(broadcast)
-                .process(new EventRouter(settings.policy(), settings.guard(), settings.bootstrap(), settings.maxEventBytes()))
+                .process(new EventRouter(settings.policy(), settings.guard(), settings.bootstrap(), settings.maxEventBytes(),
+                        settings.hotJobs(env.getParallelism(), bufferKeyGroups(env))))
                 .uid("router").name("Route, filter, sample, encode");
         routed.getSideOutput(EventRouter.DEAD_LETTERS).sinkTo(deadLetters).uid("dlq-sink").name("Dead-letter topic");
 
-        // Each job's frame is compiled once and goes, like the job's records, to the one buffer that owns the job.
+        // Each job's frame is compiled once and goes, like the job's records, to the buffer that owns the job's
+        // lane 0; a hot job's further lanes get theirs from the routers that spread the job over them.
         KeyedStream<JobFrameUpdate, Long> frames = updates
                 .map(new FrameCompiler(settings.policy())).uid("frame-compiler").name("Compile batch frames").setParallelism(1)
-                .keyBy(JobFrameUpdate::jobId);
-        routed.keyBy(RoutedRecord::jobId)
+                .union(routed.getSideOutput(EventRouter.LANE_FRAMES))
+                .keyBy(JobFrameUpdate::laneKey);
+        routed.keyBy(RoutedRecord::laneKey)
                 .connect(frames)
                 .transform("Per-job batch buffer", TypeInformation.of(BatchChunk.class),
                         new JobBufferOperator(new JobBuffer(settings.policy(), settings.chunkBytes(), chunkDeflateLevel(batches))))
                 .uid("job-buffer").name("Per-job batch buffer")
                 .sinkTo(batches).uid("batch-sink").name("Batch file sink");
+    }
+
+    /** The buffers' max parallelism, which decides the key group, hence the buffer instance, of each job lane. */
+    private static int bufferKeyGroups(StreamExecutionEnvironment env) {
+        int configured = env.getConfig().getMaxParallelism();
+        return configured > 0 ? configured : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
     }
 
     /** Our file sink takes pages deflated at its gzip level; any other sink takes content only. */

@@ -38,6 +38,16 @@ public record BatchDescriptor(long jobId, long configVersion, long sequence, Str
         }
     }
 
+    /** The job's lane the batch was built in ({@link JobLanes}): 0 unless the job is spread over several. */
+    public int lane() {
+        return JobLanes.laneOfSequence(sequence);
+    }
+
+    /** The key of that lane: the job id for lane 0. */
+    public long laneKey() {
+        return JobLanes.key(jobId, lane());
+    }
+
     /** The object's file name, e.g. {@code 20241114T100000Z_20241114T100030Z_3f2a9c1e.log.gz}. */
     public String objectName(Compression compression) {
         StringBuilder name = new StringBuilder(48);
@@ -85,6 +95,7 @@ public record BatchDescriptor(long jobId, long configVersion, long sequence, Str
 
     @Override
     public String toString() {
-        return "batch " + sequence + " of job " + jobId + " (" + records + " records, " + bytes + " bytes)";
+        String lane = lane() == 0 ? "" : " lane " + lane();
+        return "batch " + sequence + " of job " + jobId + lane + " (" + records + " records, " + bytes + " bytes)";
     }
 }

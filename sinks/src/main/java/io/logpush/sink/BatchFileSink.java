@@ -37,7 +37,7 @@ import java.util.Objects;
  * <p>This class is only a serializable factory, as Flink's FileSink is. Three steps:
  * {@link BatchFileWriter} streams chunks into hidden objects in the {@link StagingArea} (the
  * sink's own storage), {@link BatchFileCommitter} makes them visible there once their checkpoint
- * completes, and {@link BatchDeliverer} (the post-commit topology, keyed by job) moves each one to
+ * completes, and {@link BatchDeliverer} (the post-commit topology, keyed by job lane) moves each one to
  * its destination, in order, parking a failing job's batches and publishing {@link JobHealth}. The
  * input contract: the chunks of a batch arrive in order and all before the next checkpoint barrier
  * (the buffering operator emits a batch in one go). See the sinks module's README.
@@ -99,8 +99,8 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
     /**
      * Delivery runs chained to the committer, in the same task: what the committer emits when the
      * final checkpoint of a bounded run completes would never cross a network edge (the task
-     * downstream has finished by then), and the input is keyed by job id already, so no shuffle is
-     * needed. {@link BatchDeliverer} checks that the input really is keyed so.
+     * downstream has finished by then), and the input is keyed by the jobs' lanes ({@link JobLanes})
+     * already, so no shuffle is needed. {@link BatchDeliverer} checks that the input really is keyed so.
      */
     @Override
     public void addPostCommitTopology(DataStream<CommittableMessage<BatchCommittable>> committables) {
@@ -108,7 +108,7 @@ public final class BatchFileSink implements Sink<BatchChunk>, SupportsCommitter<
         SingleOutputStreamOperator<BatchCommittable> committed = committables
                 .flatMap(new CommittedBatches(), BatchCommittableTypeSerializer.TYPE_INFO)
                 .uid("batch-committed").name("Committed batches").setParallelism(parallelism);
-        DataStreamUtils.reinterpretAsKeyedStream(committed, committable -> committable.batch().jobId(), Types.LONG)
+        DataStreamUtils.reinterpretAsKeyedStream(committed, committable -> committable.batch().laneKey(), Types.LONG)
                 .transform("Deliver or park batches", TypeInformation.of(JobHealth.class),
                         new BatchDeliverer(staging, compression, delivery))
                 .uid("batch-delivery").setParallelism(parallelism)

@@ -230,7 +230,9 @@ public final class ConfigCli {
             Map<String, JobHealthView> health = new LinkedHashMap<>();
             TopicSnapshot.latestByKey(props, kafka.healthTopic).forEach((key, record) -> {
                 if (record.value() != null) {
-                    health.put(key, JobHealthView.parse(record.value()));
+                    // A hot job's further lanes report as "<job id>/<lane>": one line per job all the same.
+                    String job = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
+                    health.merge(job, JobHealthView.parse(record.value()), JobHealthView::with);
                 }
             });
             JobConfigParser parser = policy.parser();

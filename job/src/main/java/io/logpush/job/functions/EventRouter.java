@@ -14,6 +14,9 @@ import io.logpush.config.guard.GuardSettings;
 import io.logpush.config.output.OutputOptions;
 import io.logpush.config.output.RecordEncoder;
 import io.logpush.job.records.DeadLetter;
+import io.logpush.job.records.JobFrame;
+import io.logpush.job.records.JobFrameUpdate;
+import io.logpush.job.records.JobFrameUpdateSerializer;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Routes each event to the enabled jobs that want it and encodes it for each: owner + dataset
@@ -49,6 +53,11 @@ import java.util.Set;
  * before its first event, so no event is judged against an empty config; on restore its broadcast
  * state is restored. Malformed events go to {@link #DEAD_LETTERS} with their reason.
  *
+ * <p>A job whose records come faster than {@link HotJobs#recordsPerSecond()} here is spread over
+ * several buffer lanes ({@link LaneSpreader}); the first time, this instance sends those lanes the
+ * job's frame ({@link #LANE_FRAMES}), and then every change of the job's config, as the frame
+ * compiler does for lane 0. The counter {@code hotJobsSpread} counts those first times.
+ *
  * <p>Counters reconcile: {@code eventsIn = eventsUnconfigured + eventsDeadLettered + eventsRouted}
  * and, per routed event and job, {@code recordsFiltered + recordsSampledOut + recordsDeadLettered +
  * recordsRouted}.
@@ -57,6 +66,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         implements CheckpointedFunction {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    /** The frames of the further lanes of the jobs this instance spreads ({@link LaneSpreader}), for their buffers. */
+    public static final OutputTag<JobFrameUpdate> LANE_FRAMES = new OutputTag<>("lane-frames", JobFrameUpdateSerializer.TYPE_INFO);
 
     private static final long serialVersionUID = 1L;
 
@@ -64,8 +75,10 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     private final GuardSettings guardSettings;
     private final ConfigBootstrap bootstrap;
     private final int maxEventBytes;
+    private final HotJobs hotJobs;
 
     private transient JobTable<Route> table;
+    private transient JobConfigParser configParser;
     /** owner -> the routes of its enabled jobs, one {@link Routes} per dataset (an owner has a few at most). */
     private transient Map<String, Routes[]> index;
     /**
@@ -86,7 +99,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
      * the parsed config (destination, limits, ...) is not kept.
      */
     private record Route(long jobId, long version, String owner, String dataset, EventFilter filter, double sampleRate,
-                         RecordEncoder encoder) {}
+                         RecordEncoder encoder, LaneSpreader lanes) {}
 
     private record EncoderKey(Dataset dataset, OutputOptions options) {}
 
@@ -124,6 +137,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         final Counter recordsSampledOut;
         final Counter recordsDeadLettered;
         final Counter recordsRouted;
+        final Counter hotJobsSpread;
 
         Counters(MetricGroup group) {
             eventsIn = group.counter("eventsIn");
@@ -134,28 +148,34 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             recordsSampledOut = group.counter("recordsSampledOut");
             recordsDeadLettered = group.counter("recordsDeadLettered");
             recordsRouted = group.counter("recordsRouted");
+            hotJobsSpread = group.counter("hotJobsSpread");
         }
     }
 
-    public EventRouter(DeploymentPolicy policy, GuardSettings guardSettings, ConfigBootstrap bootstrap, int maxEventBytes) {
+    public EventRouter(DeploymentPolicy policy, GuardSettings guardSettings, ConfigBootstrap bootstrap, int maxEventBytes,
+                       HotJobs hotJobs) {
         this.policy = policy;
         this.guardSettings = guardSettings;
         this.bootstrap = bootstrap;
         this.maxEventBytes = maxEventBytes;
+        this.hotJobs = hotJobs;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         BroadcastState<Long, ConfigUpdate> state = context.getOperatorStateStore().getBroadcastState(JobTable.STATE);
-        JobConfigParser parser = new JobConfigParser(policy);
+        configParser = new JobConfigParser(policy);
         encoding = new StringBuilder(512);
         encoders = new HashMap<>();
-        table = new JobTable<>(parser, (job, version) -> job.enabled() ? new Route(job.id(), version, job.owner().id(),
-                job.dataset().name(), job.filter(), job.outputOptions().sampleRate(), encoder(job)) : null);
+        table = new JobTable<>(configParser, (job, version) -> job.enabled() ? new Route(job.id(), version, job.owner().id(),
+                job.dataset().name(), job.filter(), job.outputOptions().sampleRate(), encoder(job),
+                // A lane closes its batch by its interval once the job cools down: a job without one keeps one lane.
+                new LaneSpreader(job.id(), job.limits().maxInterval().isZero() ? HotJobs.ONE_LANE : hotJobs,
+                        System::currentTimeMillis)) : null);
         if (context.isRestored()) {
             table.load(state.entries());
         } else {
-            for (ConfigUpdate update : bootstrap.load(parser, guardSettings)) {
+            for (ConfigUpdate update : bootstrap.load(configParser, guardSettings)) {
                 table.apply(state, update);
             }
         }
@@ -181,8 +201,15 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     @Override
     public void processBroadcastElement(ConfigUpdate update, Context ctx, Collector<RoutedRecord> out) throws Exception {
         table.apply(ctx.getBroadcastState(JobTable.STATE), update).ifPresent(change -> {
-            change.before().ifPresent(this::removeRoute);
-            change.after().ifPresent(this::addRoute);
+            change.before().ifPresent(before -> {
+                removeRoute(before);
+                // The job's further lanes hold batches of its former config: they get the change as lane 0 does.
+                emitLaneFrames(before.lanes().openedLaneKeys(), FrameCompiler.compile(configParser, update), ctx::output);
+            });
+            change.after().ifPresent(after -> {
+                change.before().ifPresent(before -> after.lanes().continueFrom(before.lanes()));
+                addRoute(after);
+            });
         });
         if (encoders.size() > 2 * activeRoutes + 16) {
             dropUnusedEncoders(); // amortised: the map has doubled since
@@ -197,7 +224,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     }
 
     @Override
-    public void processElement(RawEvent event, ReadOnlyContext ctx, Collector<RoutedRecord> out) {
+    public void processElement(RawEvent event, ReadOnlyContext ctx, Collector<RoutedRecord> out) throws Exception {
         counters.eventsIn.inc();
         if (event.owner().isEmpty() || event.dataset().isEmpty()) {
             deadLetter(ctx, event, event.owner().isEmpty() ? "missing record key (the owner's zone or account id)"
@@ -237,13 +264,25 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
                 } else if (!RecordSampler.keep(route.jobId(), event, route.sampleRate())) {
                     counters.recordsSampledOut.inc();
                 } else {
-                    out.collect(new RoutedRecord(route.jobId(), route.version(), event.timestamp(), route.encoder().encode(node)));
+                    long lane = route.lanes().next();
+                    if (route.lanes().lanesOpened()) {
+                        counters.hotJobsSpread.inc();
+                        emitLaneFrames(route.lanes().openedLaneKeys(), FrameCompiler.compile(configParser,
+                                ctx.getBroadcastState(JobTable.STATE).get(route.jobId())), ctx::output);
+                    }
+                    out.collect(new RoutedRecord(lane, route.version(), event.timestamp(), route.encoder().encode(node)));
                     counters.recordsRouted.inc();
                 }
             } catch (EventFieldException e) {
                 counters.recordsDeadLettered.inc();
                 ctx.output(DEAD_LETTERS, DeadLetter.of(event, e.getMessage(), route.jobId()));
             }
+        }
+    }
+
+    private static void emitLaneFrames(long[] laneKeys, JobFrame frame, BiConsumer<OutputTag<JobFrameUpdate>, JobFrameUpdate> output) {
+        for (long key : laneKeys) {
+            output.accept(LANE_FRAMES, new JobFrameUpdate(key, frame));
         }
     }
 

@@ -15,6 +15,7 @@ import io.logpush.job.records.OpenBatchStateSerializer;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.JobLanes;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -49,7 +50,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One buffer per job (keyed by job id, in RocksDB; run by {@link JobBufferOperator}): appends each
+ * One buffer per job lane (keyed by lane, in RocksDB; run by {@link JobBufferOperator}; a lane is
+ * the job itself unless a hot job is spread over several, see {@link JobLanes}): appends each
  * record with O(1) state operations and closes the batch exactly at the job's limits: at
  * {@code max_upload_records}, before a record would push it past {@code max_upload_bytes}
  * (uncompressed, framing included), or {@code max_upload_interval_seconds} after its first record
@@ -58,7 +60,7 @@ import java.util.TreeMap;
  * streams to the sink as chunks read lazily from state, all in one go; then the batch's state and
  * timer are cleared.
  *
- * <p>Config changes arrive as {@link JobFrameUpdate}s keyed by job id, like the records, so each
+ * <p>Config changes arrive as {@link JobFrameUpdate}s keyed by lane, like the records, so each
  * instance stores the frames of the jobs it owns only, in keyed state (memory and checkpoints do
  * not grow with the number of jobs), and acts on a change at once: a batch remembers the config it
  * opened under ({@link BatchFrame}) and is closed as it was promised when the job changes, is
@@ -280,13 +282,13 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         super.close();
     }
 
-    /** The job's latest frame, null if this instance has none yet. */
-    private JobFrame latestFrame(long job) throws Exception {
-        JobFrame keyed = latest.value(job);
+    /** The lane's latest frame, null if this instance has none yet (legacy frames: lane 0's, keyed by job id). */
+    private JobFrame latestFrame(long lane) throws Exception {
+        JobFrame keyed = latest.value(lane);
         if (legacyFrames.isEmpty()) {
             return keyed;
         }
-        JobFrame legacy = legacyFrames.get(job);
+        JobFrame legacy = legacyFrames.get(lane);
         return legacy == null || keyed != null && keyed.version() >= legacy.version() ? keyed : legacy;
     }
 
@@ -297,13 +299,13 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
      */
     @Override
     public void processElement2(JobFrameUpdate update, Context ctx, Collector<BatchChunk> out) throws Exception {
-        long job = ctx.getCurrentKey();
-        JobFrame current = latestFrame(job);
+        long lane = ctx.getCurrentKey();
+        JobFrame current = latestFrame(lane);
         if (current != null && current.version() >= update.frame().version()) {
             return;
         }
-        latest.update(job, update.frame());
-        OpenBatchState open = batch.value(job);
+        latest.update(lane, update.frame());
+        OpenBatchState open = batch.value(lane);
         if (open != null) {
             reconcile(open, frame.value(), update.frame(), false, ctx, out);
         }
@@ -313,8 +315,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     public void processElement1(RoutedRecord record, Context ctx, Collector<BatchChunk> out) throws Exception {
         recordsIn.inc();
         long now = ctx.timerService().currentProcessingTime();
-        long job = record.jobId();
-        JobFrame entry = latestFrame(job);
+        long lane = ctx.getCurrentKey();
+        JobFrame entry = latestFrame(lane);
         long version = entry == null ? -1 : entry.version();
         OpenBatchState open = batch.value(ctx.getCurrentKey());
         if (version < record.configVersion()) {
@@ -338,7 +340,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         }
         if (config == null) {
             recordsDropped.inc();
-            LOG.warn("Dropped a record of job {}: the job was removed before it reached its buffer", job);
+            LOG.warn("Dropped a record of job {}: the job was removed before it reached its buffer", JobLanes.describe(lane));
             return;
         }
         if (current == null) {
@@ -420,7 +422,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             if (config == null) {
                 recordsDropped.inc(open.count());
                 LOG.warn("Dropped {} held records of job {}: the job was removed before its config reached this buffer",
-                        open.count(), ctx.getCurrentKey());
+                        open.count(), JobLanes.describe(ctx.getCurrentKey()));
                 clear(ctx, open, null);
             } else {
                 frame.update(config);
@@ -464,7 +466,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     /** Stores the record (event time first) and returns the updated counters; O(1) state operations. */
     private OpenBatchState append(RoutedRecord record, OpenBatchState open, BatchFrame current, long now) throws Exception {
         long index = open == null ? 0 : open.count();
-        pages.append(record.jobId(), index, record.eventTime(), record.bytes(), current == null ? null : current.recordDelimiter());
+        pages.append(record.laneKey(), index, record.eventTime(), record.bytes(), current == null ? null : current.recordDelimiter());
         recordsBuffered++;
         if (open == null) {
             openBatches++;
@@ -504,18 +506,18 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         if (open == null || open.count() == 0) {
             return;
         }
-        long job = ctx.getCurrentKey();
-        List<long[]> cuts = cuts(job, open, current);
-        RecordPages.Reader records = pages.read(job, open.count());
+        long lane = ctx.getCurrentKey();
+        List<long[]> cuts = cuts(lane, open, current);
+        RecordPages.Reader records = pages.read(lane, open.count());
         for (long[] cut : cuts) {
-            emit(job, current, cut, records, out, reason);
+            emit(lane, current, cut, records, out, reason);
         }
         clear(ctx, open, records);
         closed.get(reason).inc(cuts.size());
     }
 
     /** Batch boundaries as {start, end, first event time, last event time, bytes}; one unless held records overflow. */
-    private List<long[]> cuts(long job, OpenBatchState open, BatchFrame current) throws Exception {
+    private List<long[]> cuts(long lane, OpenBatchState open, BatchFrame current) throws Exception {
         boolean framed = open.awaitedVersion() == OpenBatchState.NO_VERSION;
         if (framed && (current.maxRecords() == 0 || open.count() <= current.maxRecords())
                 && (current.maxBytes() == 0 || open.bytes() <= current.maxBytes() || open.count() == 1)) {
@@ -526,7 +528,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         long bytes = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        RecordPages.Reader records = pages.read(job, open.count());
+        RecordPages.Reader records = pages.read(lane, open.count());
         for (long i = 0; i < open.count(); i += records.records()) {
             records.next();
             BatchChunk.Deflated deflated = records.deflated();
@@ -560,15 +562,15 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         return cuts;
     }
 
-    private void emit(long job, BatchFrame current, long[] cut, RecordPages.Reader records, Collector<BatchChunk> out,
+    private void emit(long lane, BatchFrame current, long[] cut, RecordPages.Reader records, Collector<BatchChunk> out,
                       BatchCloseReason reason) throws Exception {
         Long kept = sequence.value();
-        long next = kept == null ? 0 : kept;
+        long next = kept == null ? JobLanes.firstSequence(lane) : kept;
         sequence.update(next + 1);
         Instant first = Instant.ofEpochMilli(cut[2]);
         String directory = Destination.directoryFor(current.directoryTemplate(), first.atZone(ZoneOffset.UTC).toLocalDate());
         long count = cut[1] - cut[0];
-        BatchDescriptor descriptor = new BatchDescriptor(job, current.configVersion(), next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
+        BatchDescriptor descriptor = new BatchDescriptor(JobLanes.jobOf(lane), current.configVersion(), next, directory, first, Instant.ofEpochMilli(cut[3]), count, cut[4]);
         ChunkWriter chunks = new ChunkWriter(descriptor, out, chunkBytes);
         chunks.write(current.batchPrefix(), 0, current.batchPrefix().length);
         boolean afterDeflated = false;
@@ -595,7 +597,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         chunks.write(current.batchSuffix(), 0, current.batchSuffix().length);
         chunks.finish();
         recordsFlushed.inc(count);
-        LOG.info("Closed batch {} of job {}: {} records, {} bytes, reason={}, to {}", next, job, count, cut[4],
+        LOG.info("Closed batch {} of job {}: {} records, {} bytes, reason={}, to {}", next - JobLanes.firstSequence(lane),
+                JobLanes.describe(lane), count, cut[4],
                 reason.name().toLowerCase(), directory);
     }
 

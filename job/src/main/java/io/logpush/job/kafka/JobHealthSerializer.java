@@ -12,7 +12,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Writes {@link JobHealth} to the compacted health topic: key = job id (as on the config topic),
+ * Writes {@link JobHealth} to the compacted health topic: key = job id (as on the config topic;
+ * {@code <job id>/<lane>} for the further lanes of a hot job, see {@code JobLanes}),
  * value = JSON with Cloudflare's field names ({@code last_complete}, {@code last_error},
  * {@code error_message}) plus ours.
  */
@@ -28,13 +29,18 @@ public final class JobHealthSerializer implements KafkaRecordSerializationSchema
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(JobHealth health, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, Long.toString(health.jobId()).getBytes(StandardCharsets.UTF_8), toJson(health));
+        // A hot job's other lanes report under keys of their own: the compacted topic keeps each lane's latest.
+        String key = health.lane() == 0 ? Long.toString(health.jobId()) : health.jobId() + "/" + health.lane();
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), toJson(health));
     }
 
     static byte[] toJson(JobHealth health) {
         ObjectNode node = JSON.createObjectNode()
                 .put("id", health.jobId())
                 .put("state", health.state().name().toLowerCase(Locale.ROOT));
+        if (health.lane() > 0) {
+            node.put("lane", health.lane());
+        }
         putTime(node, "last_complete", health.lastComplete());
         putTime(node, "last_error", health.lastError());
         node.put("error_message", health.errorMessage())

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
 
-/** Serializes {@link JobFrameUpdate}s between the frame compiler and the job buffers: the job id, then the frame. */
+/** Serializes {@link JobFrameUpdate}s between the frame compiler and the job buffers: the lane key, then the frame. */
 public final class JobFrameUpdateSerializer extends ImmutableValueSerializer<JobFrameUpdate> {
 
     private static final long serialVersionUID = 1L;
@@ -29,7 +29,7 @@ public final class JobFrameUpdateSerializer extends ImmutableValueSerializer<Job
     @Override
     public void serialize(JobFrameUpdate update, DataOutputView target) throws IOException {
         target.writeByte(FORMAT_V1);
-        target.writeLong(update.jobId());
+        target.writeLong(update.laneKey());
         JobFrameSerializer.INSTANCE.serialize(update.frame(), target);
     }
 

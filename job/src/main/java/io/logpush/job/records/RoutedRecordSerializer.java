@@ -29,7 +29,7 @@ public final class RoutedRecordSerializer extends ImmutableValueSerializer<Route
     @Override
     public void serialize(RoutedRecord record, DataOutputView target) throws IOException {
         target.writeByte(FORMAT_V1);
-        target.writeLong(record.jobId());
+        target.writeLong(record.laneKey());
         target.writeLong(record.configVersion());
         target.writeLong(record.eventTime());
         writeBytes(record.bytes(), target);

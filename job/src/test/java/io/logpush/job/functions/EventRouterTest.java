@@ -8,6 +8,7 @@ import io.logpush.job.records.DeadLetter;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.job.testutils.JobConfigs;
+import io.logpush.sink.JobLanes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -36,7 +37,7 @@ class EventRouterTest {
                 JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")),
                 JobConfigs.upsert(2, 11, JobConfigs.json(2, "zone-a", "file:///tmp/j2", true, FILTER_5XX)),
                 JobConfigs.upsert(3, 12, JobConfigs.json(3, "zone-b", "file:///tmp/j3", false, "")));
-        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000);
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, HotJobs.ONE_LANE);
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE);
     }
 
@@ -64,7 +65,7 @@ class EventRouterTest {
     void fansOutToEveryJobOfTheOwnerAndDatasetThatWantsTheEvent() throws Exception {
         event("zone-a", "http_requests", "{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}");
         event("zone-a", "http_requests", "{\"RayID\":\"r2\",\"EdgeResponseStatus\":200}");
-        assertThat(routed()).extracting(r -> r.jobId() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
+        assertThat(routed()).extracting(r -> r.laneKey() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
                 "1:{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}",
                 "2:{\"RayID\":\"r1\",\"EdgeResponseStatus\":503}",
                 "1:{\"RayID\":\"r2\",\"EdgeResponseStatus\":200}");
@@ -110,11 +111,39 @@ class EventRouterTest {
     @Test
     void aWrongTypeForAFilteredFieldDeadLettersForThatJobOnly() throws Exception {
         event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":\"five hundred\"}");
-        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(1L);
+        assertThat(routed()).extracting(RoutedRecord::laneKey).containsExactly(1L);
         assertThat(harness.getSideOutput(EventRouter.DEAD_LETTERS)).singleElement().satisfies(letter -> {
             assertThat(letter.getValue().jobId()).isEqualTo(2);
             assertThat(letter.getValue().reason()).isEqualTo("EdgeResponseStatus: expected an integer, was string");
         });
+    }
+
+    @Test
+    void aHotJobIsSpreadOverItsLanesWhoseBuffersGetItsFramesFirstAndOnEveryChange() throws Exception {
+        harness.close();
+        // Above one record a second, that is any two records within a second: job 1 is hot from its first record.
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, (parser, settings) -> List.of(
+                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, ""))), 1_000, new HotJobs(2, 1, 128, 2));
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE);
+        long[] lanes = JobLanes.keys(1, 2, 128, 2);
+        for (int i = 0; i < 5; i++) {
+            event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
+        }
+        assertThat(routed()).as("lanes opened by the first record, spread from the second")
+                .extracting(RoutedRecord::laneKey).containsExactly(lanes[0], lanes[0], lanes[1], lanes[0], lanes[1]);
+        assertThat(laneFrames()).as("lane 1 gets the job's frame once").containsExactly(lanes[1] + "@10");
+        assertThat(router.counters.hotJobsSpread.getCount()).isEqualTo(1);
+
+        harness.processBroadcastElement(JobConfigs.upsert(1, 11, JobConfigs.json(1, "zone-a", "file:///tmp/new", true, "")), 1L);
+        harness.processBroadcastElement(JobConfigs.delete(1, 12), 1L);
+        assertThat(laneFrames()).as("then every change, the deletion too").containsExactly(
+                lanes[1] + "@10", lanes[1] + "@11", lanes[1] + "@12 deleted");
+    }
+
+    private List<String> laneFrames() {
+        var frames = harness.getSideOutput(EventRouter.LANE_FRAMES);
+        return frames == null ? List.of() : frames.stream().map(StreamRecord::getValue)
+                .map(f -> f.laneKey() + "@" + f.frame().version() + (f.frame().frame() == null ? " deleted" : "")).toList();
     }
 
     @Test
@@ -124,7 +153,7 @@ class EventRouterTest {
         harness.processBroadcastElement(JobConfigs.upsert(1, 5, JobConfigs.json(1, "zone-a", "file:///tmp/old", true, "")), 1L);
         event("zone-b", "http_requests", "{\"RayID\":\"b\"}");
         event("zone-a", "http_requests", "{\"RayID\":\"a\",\"EdgeResponseStatus\":200}");
-        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(3L);
+        assertThat(routed()).extracting(RoutedRecord::laneKey).containsExactly(3L);
         assertThat(harness.getBroadcastState(JobTable.STATE).get(1L).version()).isEqualTo(21);
     }
 
@@ -138,7 +167,7 @@ class EventRouterTest {
                 "{\"field_names\":[\"RayID\"]}", "")), 1L);
         event("zone-a", "dns_logs", "{\"QueryName\":\"example.com\",\"ColoCode\":\"AMS\"}");
         event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":200}");
-        assertThat(routed()).extracting(r -> r.jobId() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
+        assertThat(routed()).extracting(r -> r.laneKey() + ":" + new String(r.bytes(), StandardCharsets.UTF_8).trim()).containsExactly(
                 "4:{\"QueryName\":\"example.com\"}",
                 "1:{\"RayID\":\"r\",\"EdgeResponseStatus\":200}",
                 "5:{\"RayID\":\"r\",\"EdgeResponseStatus\":200}",
@@ -148,7 +177,7 @@ class EventRouterTest {
         harness.processBroadcastElement(JobConfigs.delete(6, 34), 1L);
         event("zone-a", "dns_logs", "{\"QueryName\":\"example.com\"}");
         event("zone-a", "http_requests", "{\"RayID\":\"s\",\"EdgeResponseStatus\":200}");
-        assertThat(routed()).extracting(RoutedRecord::jobId).containsExactly(4L, 1L, 5L, 6L, 1L, 5L);
+        assertThat(routed()).extracting(RoutedRecord::laneKey).containsExactly(4L, 1L, 5L, 6L, 1L, 5L);
         assertThat(router.counters.eventsUnconfigured.getCount()).isEqualTo(1);
     }
 
@@ -159,7 +188,7 @@ class EventRouterTest {
         for (int i = 0; i < 4_000; i++) {
             event("zone-a", "http_requests", "{\"RayID\":\"r\",\"EdgeResponseStatus\":200}");
         }
-        long kept = routed().stream().filter(r -> r.jobId() == 1).count();
+        long kept = routed().stream().filter(r -> r.laneKey() == 1).count();
         assertThat(kept).isBetween(900L, 1_100L);
         assertThat(router.counters.recordsSampledOut.getCount()).isEqualTo(4_000 - kept);
     }

@@ -11,6 +11,8 @@ import io.logpush.job.records.RoutedRecord;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.Compression;
+import io.logpush.sink.JobLanes;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -128,7 +130,7 @@ class JobBufferTest {
     private static KeyedTwoInputStreamOperatorTestHarness<Long, RoutedRecord, JobFrameUpdate, BatchChunk> newHarness(
             JobBuffer buffer) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(new JobBufferOperator(buffer),
-                RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 1, 0);
+                RoutedRecord::laneKey, JobFrameUpdate::laneKey, Types.LONG, 128, 1, 0);
     }
 
     private void record(String text) throws Exception {
@@ -181,6 +183,25 @@ class JobBufferTest {
         assertThat(batches.get(0).descriptor().records()).isEqualTo(3);
         assertThat(batches.get(0).descriptor().bytes()).isEqualTo(9);
         assertThat(batches.get(0).descriptor().directory()).isEqualTo("file:///out/20241114");
+    }
+
+    @Test
+    void eachLaneOfAHotJobBatchesOnItsOwnAndNamesItsBatchesForItsJobAndLane() throws Exception {
+        configure("\"max_upload_records\":2,\"max_upload_interval_seconds\":0", true);
+        long lane = JobLanes.key(JOB, 5);
+        ConfigUpdate config = JobConfigs.upsert(JOB, version, JobConfigs.json(JOB, "z", "file:///out/{DATE}", true,
+                "{\"field_names\":[\"RayID\"]}", "\"max_upload_records\":2,\"max_upload_interval_seconds\":0"));
+        harness.processElement2(new JobFrameUpdate(lane, FrameCompiler.compile(PARSER, config)), 1L);
+        for (int i = 0; i < 3; i++) {
+            record("a" + i + "\n");
+            harness.processElement1(new RoutedRecord(lane, version, 1_731_578_400_000L, ("b" + i + "\n").getBytes(StandardCharsets.UTF_8)), 1L);
+        }
+        List<Batch> batches = batches();
+        assertThat(batches).extracting(Batch::content).containsExactly("a0\na1\n", "b0\nb1\n");
+        assertThat(batches).extracting(b -> b.descriptor().jobId()).containsOnly(JOB);
+        assertThat(batches).extracting(b -> b.descriptor().laneKey()).containsExactly(JOB, lane);
+        assertThat(batches.get(1).descriptor().sequence()).isEqualTo(JobLanes.firstSequence(lane));
+        assertThat(batches.get(0).descriptor().objectName(Compression.GZIP)).isNotEqualTo(batches.get(1).descriptor().objectName(Compression.GZIP));
     }
 
     @Test
@@ -266,7 +287,7 @@ class JobBufferTest {
             KeyedBroadcastProcessFunction<Long, RoutedRecord, ConfigUpdate, BatchChunk> function,
             MapStateDescriptor<?, ?> broadcastState) throws Exception {
         var earlier = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function,
-                List.of(broadcastState)), RoutedRecord::jobId, Types.LONG, 128, 1, 0);
+                List.of(broadcastState)), RoutedRecord::laneKey, Types.LONG, 128, 1, 0);
         earlier.setStateBackend(new EmbeddedRocksDBStateBackend());
         earlier.open();
         return earlier;
@@ -333,7 +354,7 @@ class JobBufferTest {
         for (int subtask = 0; subtask < 2; subtask++) {
             JobBuffer instance = new JobBuffer(JobConfigs.POLICY, 16, 0);
             try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(new JobBufferOperator(instance),
-                    RoutedRecord::jobId, JobFrameUpdate::jobId, Types.LONG, 128, 2, subtask)) {
+                    RoutedRecord::laneKey, JobFrameUpdate::laneKey, Types.LONG, 128, 2, subtask)) {
                 restored.setStateBackend(new EmbeddedRocksDBStateBackend());
                 restored.setup();
                 restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(savepoint, 128, 1, 2, subtask));

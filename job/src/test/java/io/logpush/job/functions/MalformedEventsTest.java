@@ -91,7 +91,7 @@ class MalformedEventsTest {
     void isDeadLetteredWithItsReasonAndNotDelivered(String name, String owner, String dataset, byte[] value, String reason)
             throws Exception {
         ConfigBootstrap bootstrap = (parser, settings) -> List.of(JobConfigs.upsert(1, 1, FILTERED_JOB));
-        EventRouter router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 4_096);
+        EventRouter router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 4_096, HotJobs.ONE_LANE);
         try (BroadcastOperatorTestHarness<RawEvent, ConfigUpdate, RoutedRecord> harness =
                      ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE)) {
             harness.processElement(new RawEvent(owner, dataset, value, 1L, "events", 3, 77), 1L);
@@ -103,7 +103,7 @@ class MalformedEventsTest {
                         assertThat(letter.value()).isEqualTo(value);
                     });
             assertThat(harness.extractOutputValues()).as("only the good event that follows is delivered")
-                    .singleElement().extracting(RoutedRecord::jobId).isEqualTo(1L);
+                    .singleElement().extracting(RoutedRecord::laneKey).isEqualTo(1L);
             EventRouter.Counters c = router.counters;
             assertThat(c.eventsIn.getCount()).isEqualTo(c.eventsUnconfigured.getCount() + c.eventsDeadLettered.getCount()
                     + c.eventsRouted.getCount());

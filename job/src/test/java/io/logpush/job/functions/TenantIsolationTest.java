@@ -58,7 +58,7 @@ class TenantIsolationTest {
         Set<String> expected = new HashSet<>();
         Set<String> routed = new HashSet<>();
         try (BroadcastOperatorTestHarness<RawEvent, ConfigUpdate, RoutedRecord> harness = ProcessFunctionTestHarnesses
-                .forBroadcastProcessFunction(new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 4_096), JobTable.STATE)) {
+                .forBroadcastProcessFunction(new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 4_096, HotJobs.ONE_LANE), JobTable.STATE)) {
             for (int i = 0; i < 20_000; i++) {
                 String owner = "zone-" + random.nextInt(400);
                 String dataset = DATASETS[random.nextInt(2)];
@@ -74,10 +74,10 @@ class TenantIsolationTest {
             }
             for (RoutedRecord record : harness.extractOutputValues()) {
                 JsonNode event = JSON.readTree(record.bytes());
-                JobSpec job = jobs.get((int) record.jobId() - 1);
+                JobSpec job = jobs.get((int) record.laneKey() - 1);
                 assertThat(event.get("ClientRequestHost").asText()).as("job %d's own owner and dataset", job.id())
                         .isEqualTo(job.owner() + "/" + job.dataset());
-                assertThat(routed.add(record.jobId() + " " + event.get("RayID").asText())).as("routed once").isTrue();
+                assertThat(routed.add(record.laneKey() + " " + event.get("RayID").asText())).as("routed once").isTrue();
             }
         }
         assertThat(expected).as("the property is not vacuous").hasSizeGreaterThan(5_000);

@@ -5,6 +5,7 @@ import io.logpush.config.testutils.TestKafka;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
+import io.logpush.job.functions.HotJobs;
 import io.logpush.job.kafka.LogpushKafka;
 import io.logpush.sink.BatchFileSink;
 import io.logpush.sink.testutils.Batches;
@@ -47,6 +48,7 @@ public final class PipelineRun {
     private final Path checkpoints;
     private final String prefix;
     private JobClient client;
+    private int hotJobRate = HotJobs.DEFAULT_RECORDS_PER_SECOND;
 
     /** A run with its own topics (so runs can share a broker): {@code <n>-events}, {@code <n>-logpush-config}, ... */
     public PipelineRun(TestKafka kafka, Path output, Path checkpoints) throws Exception {
@@ -109,6 +111,12 @@ public final class PipelineRun {
         return record;
     }
 
+    /** Sets the rate of a job's records per router instance above which the run spreads it over lanes. */
+    public PipelineRun hotJobRate(int recordsPerSecond) {
+        this.hotJobRate = recordsPerSecond;
+        return this;
+    }
+
     public JobClient start(String name) throws Exception {
         return start(name, JobConfigs.POLICY);
     }
@@ -128,7 +136,7 @@ public final class PipelineRun {
         env.setParallelism(2);
         Properties props = kafka.clientProperties();
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, configTopic(), Duration.ofSeconds(60)))
-                .withPolicy(policy);
+                .withPolicy(policy).withHotJobs(0, hotJobRate);
         LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
                 BatchFileSink.builder().staging(checkpoints.resolve("staging").toUri().toString())
                         .health(LogpushKafka.health(props, healthTopic())).build(),

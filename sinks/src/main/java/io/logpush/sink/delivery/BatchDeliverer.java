@@ -1,6 +1,7 @@
 package io.logpush.sink.delivery;
 
 import io.logpush.sink.Compression;
+import io.logpush.sink.JobLanes;
 import io.logpush.sink.StagingArea;
 import io.logpush.sink.committer.BatchCommittable;
 import io.logpush.sink.committer.BatchCommittableTypeSerializer;
@@ -63,7 +64,8 @@ import java.util.concurrent.TimeoutException;
  * restored mid-attempt are attempted again when the job's next batch or its attempt's deadline
  * timer comes, whichever is first.
  *
- * <p>Keyed by job id. Emits the job's {@link JobHealth} whenever it changes. Per batch: a value
+ * <p>Keyed by the job's lane ({@link JobLanes}: the job id, unless a hot job is spread over several
+ * lanes, each delivered in its own order). Emits the lane's {@link JobHealth} whenever it changes. Per batch: a value
  * read and two writes, a map put, a one-entry scan and a remove.
  */
 public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
@@ -125,8 +127,8 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
     @Override
     public void processElement(StreamRecord<BatchCommittable> element) throws Exception {
         BatchCommittable batch = element.getValue();
-        long job = batch.batch().jobId();
-        checkKeyedByJob(batch);
+        long job = batch.batch().laneKey();
+        checkKeyedByLane(batch);
         inputEnded = timers.currentWatermark() == Long.MAX_VALUE;
         long now = now();
         DeliveryState before = current();
@@ -138,7 +140,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
                 update(job, before, s.deadLettered(), now);
                 return;
             }
-            LOG.info("Job {} has a new config (version {}): delivery resumes", job, batch.batch().configVersion());
+            LOG.info("Job {} has a new config (version {}): delivery resumes", JobLanes.describe(job), batch.batch().configVersion());
             s = s.reactivated();
         }
         if (s.hasParked() && queued.contains(batch.batch().sequence())) {
@@ -205,7 +207,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
                 awaitNow(attempt);
             } else {
                 LOG.error("Input ended while a delivery of job {} hangs: its batches stay in {}, undelivered",
-                        attempt.job, staging.root());
+                        JobLanes.describe(attempt.job), staging.root());
             }
         }
         waiting.clear();
@@ -343,7 +345,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
             metrics.queuedNow--;
             DeliveryState after = before.delivered(attempt.batch, true);
             if (before.isFailing() && !after.isFailing()) {
-                LOG.info("Job {} recovered: its parked batches are delivered", attempt.job);
+                LOG.info("Job {} recovered: its parked batches are delivered", JobLanes.describe(attempt.job));
             }
             update(attempt.job, before, after, now);
             more = after.hasParked();
@@ -422,8 +424,8 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         queued.clear();
         metrics.jobsDisabled.inc();
         String message = "disabled: no successful delivery for " + policy.retention() + "; " + s.parkedBatches()
-                + " parked batches moved to " + staging.root() + "/dead-letter/" + job + "; last error: " + s.errorMessage();
-        LOG.error("Job {} {}", job, message);
+                + " parked batches moved to " + staging.root() + "/dead-letter/" + JobLanes.jobOf(job) + "; last error: " + s.errorMessage();
+        LOG.error("Job {} {}", JobLanes.describe(job), message);
         return s.disabled(version, message);
     }
 
@@ -439,14 +441,14 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         return new ArrayDeque<>(sequences);
     }
 
-    /** The sink's input must be keyed by job id; this operator relies on it without a shuffle. */
-    private void checkKeyedByJob(BatchCommittable batch) {
+    /** The sink's input must be keyed by the job's lane ({@link JobLanes}); this operator relies on it without a shuffle. */
+    private void checkKeyedByLane(BatchCommittable batch) {
         TaskInfo task = getRuntimeContext().getTaskInfo();
-        int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(batch.batch().jobId(),
+        int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(batch.batch().laneKey(),
                 task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
         if (owner != task.getIndexOfThisSubtask()) {
             throw new IllegalStateException(batch.batch() + " reached subtask " + task.getIndexOfThisSubtask()
-                    + " but its job belongs to subtask " + owner + ": the batch file sink's input must be keyed by job id"
+                    + " but its lane belongs to subtask " + owner + ": the batch file sink's input must be keyed by the job's lane"
                     + " with the sink's parallelism");
         }
     }
@@ -477,7 +479,7 @@ public final class BatchDeliverer extends AbstractStreamOperator<JobHealth>
         store(before, after);
         if (inputEnded) {
             // After a bounded input's end (the final checkpoint's batches), the health sink takes nothing more.
-            LOG.info("Health of job {} after the end of input: {}", job, after.health(job, now));
+            LOG.info("Health of job {} after the end of input: {}", JobLanes.describe(job), after.health(job, now));
         } else {
             output.collect(new StreamRecord<>(after.health(job, now)));
         }

@@ -1,5 +1,6 @@
 package io.logpush.sink.delivery;
 
+import io.logpush.sink.JobLanes;
 import io.logpush.sink.committer.BatchCommittable;
 
 import java.time.Instant;
@@ -74,8 +75,9 @@ record DeliveryState(JobHealth.State state, long lastComplete, long lastError,
                 disabledAtVersion, deliveredBatches, deadLetteredBatches);
     }
 
-    JobHealth health(long jobId, long now) {
-        return new JobHealth(jobId, state, instant(lastComplete), instant(lastError), errorMessage, parkedBatches,
+    /** @param laneKey the job's lane ({@code JobLanes}) this state is kept for */
+    JobHealth health(long laneKey, long now) {
+        return new JobHealth(JobLanes.jobOf(laneKey), JobLanes.laneOf(laneKey), state, instant(lastComplete), instant(lastError), errorMessage, parkedBatches,
                 parkedBytes, deliveredBatches, deadLetteredBatches, Instant.ofEpochMilli(now));
     }
 

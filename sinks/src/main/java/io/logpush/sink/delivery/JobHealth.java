@@ -8,6 +8,7 @@ import java.util.Objects;
  * {@code last_complete}, {@code last_error}, {@code error_message}, plus what is parked). Published
  * on every change to the health topic, keyed by job id. Immutable.
  *
+ * @param lane the job's lane ({@code JobLanes}): a job spread over several lanes has a health per lane; 0 for every other job
  * @param lastComplete the end of the last delivered batch's time range; null before the first delivery
  * @param lastError when delivery last failed; null when the latest attempt succeeded
  * @param errorMessage why it failed; null when the latest attempt succeeded
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param deliveredBatches batches delivered since the job's first batch
  * @param deadLetteredBatches batches moved to the dead-letter location because the job was disabled
  */
-public record JobHealth(long jobId, State state, Instant lastComplete, Instant lastError, String errorMessage,
+public record JobHealth(long jobId, int lane, State state, Instant lastComplete, Instant lastError, String errorMessage,
                         long parkedBatches, long parkedBytes, long deliveredBatches, long deadLetteredBatches,
                         Instant updatedAt) {
 
