@@ -204,7 +204,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             change.before().ifPresent(before -> {
                 removeRoute(before);
                 // The job's further lanes hold batches of its former config: they get the change as lane 0 does.
-                emitLaneFrames(before.lanes().openedLaneKeys(), FrameCompiler.compile(configParser, update), ctx::output);
+                emitLaneFrames(before.lanes().openedLaneKeys(), update, ctx::output);
             });
             change.after().ifPresent(after -> {
                 change.before().ifPresent(before -> after.lanes().continueFrom(before.lanes()));
@@ -267,8 +267,8 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
                     long lane = route.lanes().next();
                     if (route.lanes().lanesOpened()) {
                         counters.hotJobsSpread.inc();
-                        emitLaneFrames(route.lanes().openedLaneKeys(), FrameCompiler.compile(configParser,
-                                ctx.getBroadcastState(JobTable.STATE).get(route.jobId())), ctx::output);
+                        emitLaneFrames(route.lanes().openedLaneKeys(), ctx.getBroadcastState(JobTable.STATE).get(route.jobId()),
+                                ctx::output);
                     }
                     out.collect(new RoutedRecord(lane, route.version(), event.timestamp(), route.encoder().encode(node)));
                     counters.recordsRouted.inc();
@@ -280,7 +280,12 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
         }
     }
 
-    private static void emitLaneFrames(long[] laneKeys, JobFrame frame, BiConsumer<OutputTag<JobFrameUpdate>, JobFrameUpdate> output) {
+    /** Sends the job's frame under {@code config} to the lanes (none: nothing to compile). */
+    private void emitLaneFrames(long[] laneKeys, ConfigUpdate config, BiConsumer<OutputTag<JobFrameUpdate>, JobFrameUpdate> output) {
+        if (laneKeys.length == 0) {
+            return;
+        }
+        JobFrame frame = FrameCompiler.compile(configParser, config);
         for (long key : laneKeys) {
             output.accept(LANE_FRAMES, new JobFrameUpdate(key, frame));
         }
