@@ -10,14 +10,14 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * own. Everything keyed by lane fits in one {@code long}, so that lane 0's state is the state that
  * was keyed by job id.
  *
- * <p>Lane {@code n > 0} of job {@code j} is keyed {@code -(j << 8 | n)}; job ids are at most
- * {@link #MAX_JOB_ID}. Its batches' sequence numbers start at {@code n << 48}, so that a batch's
+ * <p>Lane {@code n > 0} of job {@code j} is keyed {@code -(j << 8 | n)}, so only jobs with ids up to
+ * {@link #MAX_JOB_ID} have further lanes. Its batches' sequence numbers start at {@code n << 48}, so that a batch's
  * descriptor names its lane (and object names, staging paths and delivery queues of different lanes
  * cannot collide).
  */
 public final class JobLanes {
 
-    /** The largest job id: the largest integer a JSON number holds exactly (2^53 - 1). */
+    /** The largest id of a job with further lanes: the largest integer a double holds exactly (2^53 - 1), as JSON ids in practice are. */
     public static final long MAX_JOB_ID = (1L << 53) - 1;
     /** The most lanes a job spreads over. */
     public static final int MAX_LANES = 16;

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * then each of its lanes in turn, so that one busy customer's buffering, compression and writing
  * are spread over several buffer instances instead of saturating one. The clock is read once per
  * that many records, so a job is judged by the time its latest that many records took: it cools
- * down as soon as a window of them is slower than a second.
+ * down as soon as a window of them is slower than a second (so a job that slows down is spread for
+ * at most that many more records).
  *
  * <p>Not thread-safe: one per job in each router instance.
  */
