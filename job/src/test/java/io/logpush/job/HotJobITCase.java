@@ -14,6 +14,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Order;
@@ -35,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A hot job spread over buffer lanes, on a real Kafka broker and a MiniCluster with RocksDB: one
- * customer far above the hot rate next to a quiet one, and a TaskManager terminated mid-run. Every
+ * customer far above the hot rate next to a quiet one, and a TaskManager terminated mid-run. Half
+ * of the busy customer's events are keyed otherwise and name it in an {@code owner} header, as a
+ * producer spreads a busy owner over partitions. Every
  * event lands in exactly one committed object of its job's destination, each object within the
  * job's limits; the hot job's further lanes report their health under keys of their own, the
  * quiet job never leaves lane 0.
@@ -113,7 +116,13 @@ class HotJobITCase {
     private static void sendPhase(PipelineRun run, AckedProducer producer, int phase) {
         long time = 1_731_578_400_000L + phase * 60_000L;
         for (int i = 0; i < HOT_EVENTS_PER_PHASE; i++) {
-            producer.send(run.event("zone-hot", "http_requests", "hot-" + phase + "-" + i, time + i));
+            ProducerRecord<byte[], byte[]> event = run.event("zone-hot", "http_requests", "hot-" + phase + "-" + i, time + i);
+            if (i % 2 == 1) {
+                event = new ProducerRecord<>(event.topic(), null, event.timestamp(),
+                        ("zone-hot/" + i % 8).getBytes(StandardCharsets.UTF_8), event.value(), event.headers());
+                event.headers().add("owner", "zone-hot".getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(event);
             if (i < QUIET_EVENTS_PER_PHASE) {
                 producer.send(run.event("zone-quiet", "http_requests", "quiet-" + phase + "-" + i, time + i));
             }

@@ -227,7 +227,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     public void processElement(RawEvent event, ReadOnlyContext ctx, Collector<RoutedRecord> out) throws Exception {
         counters.eventsIn.inc();
         if (event.owner().isEmpty() || event.dataset().isEmpty()) {
-            deadLetter(ctx, event, event.owner().isEmpty() ? "missing record key (the owner's zone or account id)"
+            deadLetter(ctx, event, event.owner().isEmpty() ? "missing owner: no record key or 'owner' header (the zone or account id)"
                     : "missing header 'dataset'", 0);
             return;
         }

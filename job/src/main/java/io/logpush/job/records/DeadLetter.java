@@ -2,7 +2,8 @@ package io.logpush.job.records;
 
 /**
  * An event the pipeline could not deliver, with why and where it came from; written to the
- * dead-letter topic with the original key and value, the rest in headers (as Kafka Connect does).
+ * dead-letter topic with the owner as key (the original key, unless an {@code owner} header named the
+ * owner) and the original value, the rest in headers (as Kafka Connect does).
  *
  * @param jobId the job it failed for, or 0 if it failed before routing
  */

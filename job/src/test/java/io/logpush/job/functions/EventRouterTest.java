@@ -94,7 +94,7 @@ class EventRouterTest {
         event("zone-a", "http_requests", "{\"RayID\":\"a\",\"RayID\":\"b\"}");
         event("zone-a", "http_requests", null);
         assertThat(deadLetterReasons()).hasSize(8).satisfies(reasons -> {
-            assertThat(reasons.get(0)).isEqualTo("missing record key (the owner's zone or account id)");
+            assertThat(reasons.get(0)).isEqualTo("missing owner: no record key or 'owner' header (the zone or account id)");
             assertThat(reasons.get(1)).isEqualTo("missing header 'dataset'");
             assertThat(reasons.get(2)).isEqualTo("unknown dataset 'http_request'");
             assertThat(reasons.get(3)).startsWith("not valid JSON: ");

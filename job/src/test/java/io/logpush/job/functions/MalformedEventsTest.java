@@ -42,7 +42,7 @@ class MalformedEventsTest {
 
     static Stream<Arguments> shapes() {
         return Stream.of(
-                arguments("no key", "", "http_requests", utf8("{}"), "missing record key"),
+                arguments("no key", "", "http_requests", utf8("{}"), "missing owner"),
                 arguments("no dataset header", "zone-a", "", utf8("{}"), "missing header 'dataset'"),
                 arguments("unknown dataset", "zone-a", "http_request", utf8("{}"), "unknown dataset 'http_request'"),
                 arguments("dataset with control characters", "zone-a", "http\u0000requests", utf8("{}"), "unknown dataset"),
