@@ -11,12 +11,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,9 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,7 +101,7 @@ class HotJobITCase {
         }
         assertThat(delivered).as("every event").hasSize(expected);
         assertThat(delivered.values()).as("no duplicates").containsOnly(1);
-        Set<String> healthKeys = healthKeys(run.healthTopic());
+        Set<String> healthKeys = healthKeys(run);
         assertThat(healthKeys).as("lane 0 of both jobs, and a further lane of the hot job only")
                 .contains("1", "2").anyMatch(key -> key.startsWith("1/")).noneMatch(key -> key.startsWith("2/"));
     }
@@ -130,23 +123,9 @@ class HotJobITCase {
     }
 
     /** The keys of the health topic's committed records. */
-    private static Set<String> healthKeys(String topic) {
-        Properties props = KAFKA.clientProperties();
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static Set<String> healthKeys(PipelineRun run) {
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(new String(record.key(), StandardCharsets.UTF_8));
-                }
-            }
-        }
+        run.committedRecords(run.healthTopic()).forEach(record -> keys.add(new String(record.key(), StandardCharsets.UTF_8)));
         return keys;
     }
 }

@@ -12,12 +12,8 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +27,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,7 +107,6 @@ class PipelineITCase {
     void deliversEveryEventOfEveryEnabledJobExactlyOnceAcrossATaskManagerFailure(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         PipelineRun run = new PipelineRun(KAFKA, output, checkpoints);
-        String dlq = run.dlqTopic();
         List<TestJob> jobs = jobs();
         try (AckedProducer producer = run.producer()) {
             for (TestJob job : jobs) {
@@ -154,7 +148,7 @@ class PipelineITCase {
         }
         assertThat(delivered.keySet()).isEqualTo(expected.keySet());
         assertThat(delivered.values()).as("no duplicates").containsOnly(1L);
-        assertThat(deadLetterPositions(dlq)).as("exactly the malformed events, once each").hasSize(30);
+        assertThat(deadLetterPositions(run)).as("exactly the malformed events, once each").hasSize(30);
     }
 
     /** 10 not-JSON events of a configured owner, 10 without the dataset header, 10 of an unknown dataset. */
@@ -187,23 +181,11 @@ class PipelineITCase {
         return expected;
     }
 
-    private static Set<String> deadLetterPositions(String topic) {
-        Properties props = KAFKA.clientProperties();
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static Set<String> deadLetterPositions(PipelineRun run) {
         List<String> positions = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    positions.add(new String(record.headers().lastHeader("logpush.error.partition").value(), StandardCharsets.UTF_8)
-                            + "/" + new String(record.headers().lastHeader("logpush.error.offset").value(), StandardCharsets.UTF_8));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record : run.committedRecords(run.dlqTopic())) {
+            positions.add(new String(record.headers().lastHeader("logpush.error.partition").value(), StandardCharsets.UTF_8)
+                    + "/" + new String(record.headers().lastHeader("logpush.error.offset").value(), StandardCharsets.UTF_8));
         }
         assertThat(positions).as("no dead letter twice").doesNotHaveDuplicates();
         return new HashSet<>(positions);
