@@ -189,9 +189,9 @@ public final class BenchCommand implements Callable<Integer> {
                             attempts.add(run);
                         }
                         System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, mid-run %,.0f, startup %.1f s)  %4.2f cores"
-                                        + " (JIT %.1f s)  live heap %,5d MiB  delivered %,d of %,d  (%.1f s)%s%n", contender.label(),
+                                        + " (JIT %.1f s)  live heap %5s MiB  delivered %,d of %,d  (%.1f s)%s%n", contender.label(),
                                 run.eventsPerSecond(), run.steadyEventsPerSecond(), run.midRunEventsPerSecond(), run.startupSeconds(),
-                                run.coresUsed(), run.jitSeconds(), run.liveHeapMaxMiB(),
+                                run.coresUsed(), run.jitSeconds(), BenchReport.liveHeap(run),
                                 run.delivered(), run.expectedDelivered(), run.seconds(), measured ? "" : "  [warm-up, not counted]");
                     }
                     attempts.sort(Comparator.comparingDouble(RunResult::steadyEventsPerSecond));

@@ -44,13 +44,13 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         + " | checkpoints | ckpt p50 / max ms |\n")
                 .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult run : runs) {
-            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %,d | %,.1f"
+            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %s | %,.1f"
                             + " | %d | %,d / %,d |%n",
                     run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
                     midRun(run), ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
                     run.jitSeconds(), run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
-                    run.objects(), run.outputBytes() / 1048576.0, run.liveHeapMaxMiB(), run.stateBytesMax() / 1048576.0,
+                    run.objects(), run.outputBytes() / 1048576.0, liveHeap(run), run.stateBytesMax() / 1048576.0,
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
         }
         if (!latencies.isEmpty()) {
@@ -69,6 +69,11 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
     }
 
     /** The run's mid-run rate, or a dash for a run too short to time it. */
+    /** The run's live heap maximum in MiB, or a dash if the run had no forced collection reported. */
+    static String liveHeap(RunResult run) {
+        return run.liveHeapMaxMiB() < 0 ? "–" : String.format("%,d", run.liveHeapMaxMiB());
+    }
+
     private static String midRun(RunResult run) {
         return Double.isNaN(run.midRunEventsPerSecond()) ? "–" : String.format("%,.0f", run.midRunEventsPerSecond());
     }

@@ -134,7 +134,7 @@ final class BenchRunner implements AutoCloseable {
                 contender == Contender.CEILING ? 0 : expected, output.records(), output.objects(), output.bytes(),
                 seconds, startup, rate, events / (seconds - startup), midRun, sampler.coresUsed(), sampler.jitSeconds(),
                 rate / Math.max(sampler.coresUsed(), 0.01),
-                sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
+                sampler.liveHeapMaxBytes() < 0 ? -1 : sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),
                 completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum());
     }

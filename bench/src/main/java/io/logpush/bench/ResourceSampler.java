@@ -43,7 +43,7 @@ final class ResourceSampler implements AutoCloseable {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     /** Absent on a JVM without a JIT compiler or with timing off: then the JIT time is reported as 0. */
     private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    private final AtomicLong liveHeapMax = new AtomicLong();
+    private final AtomicLong liveHeapMax = new AtomicLong(-1);
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private final NotificationListener afterRequestedGc = (notification, handback) -> {
@@ -113,7 +113,12 @@ final class ResourceSampler implements AutoCloseable {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
-    /** The most heap in use right after a full collection during the run (0 for runs shorter than a second). */
+    /**
+     * The most heap in use right after a full collection during the run; -1 if none was reported:
+     * a run shorter than a second, or one in which the JVM reported none of the requested
+     * collections (seen at gzip level 9, whose buffer threads are inside zlib, in JNI critical
+     * sections, nearly all the time).
+     */
     long liveHeapMaxBytes() {
         return liveHeapMax.get();
     }

@@ -5,7 +5,8 @@ package io.logpush.bench;
  * run (startup included), {@code steadyEventsPerSecond} over the time after startup (every task
  * running), {@code midRunEventsPerSecond} from 10% to 90% of the topic read (NaN if too short to
  * time, see {@link ReadProgress}); cores are this JVM's CPU time over the whole run, {@code jitSeconds} the part of it
- * its JIT compilers spent.
+ * its JIT compilers spent; {@code liveHeapMaxMiB} is -1 when no forced collection was reported
+ * during the run (see {@link ResourceSampler#liveHeapMaxBytes()}).
  */
 record RunResult(
         String workload,

@@ -1,0 +1,28 @@
+package io.logpush.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchReportTest {
+
+    private static RunResult run(String contender, double steady, long liveHeapMiB) {
+        return new RunResult("all-configured-1", contender, 1, 1_000, 1_000, 1_000, 1, 100, 1.0, 0.1, steady, steady, Double.NaN,
+                1.5, 0.1, steady / 1.5, liveHeapMiB, 0, 1, 10, 10);
+    }
+
+    private static String row(String markdown, String contender) {
+        return markdown.lines().filter(line -> line.startsWith("| all-configured-1 | 1 | " + contender + " |")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRunWithoutAReportedCollectionShowsNoLiveHeapRatherThanNone() {
+        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, 1_000, 1_000, 42, 1, 0,
+                List.of(run("naive", 100, 48), run("ours", 150, -1)), List.of(), Map.of()).markdown();
+        assertThat(row(md, "naive")).contains("| 48 |").contains("| 1.00 |");
+        assertThat(row(md, "ours")).contains("| – | 0.0 |").doesNotContain("| -1 |").contains("| 1.50 |");
+    }
+}
