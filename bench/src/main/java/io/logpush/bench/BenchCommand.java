@@ -102,10 +102,14 @@ public final class BenchCommand implements Callable<Integer> {
             + " is reported (single runs here vary by 15%% and more) (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
-    @Option(names = "--warmup", description = "Unmeasured runs of each contender before each workload's measured runs"
+    @Option(names = "--warmup", description = "Unmeasured runs of each contender before each workload's measured runs, at least"
             + " (the jobs sweep: before its first point only, if it comes first): the first runs in a JVM pay for class"
             + " loading and JIT compilation, and code warmed on one workload runs another slower (default: ${DEFAULT-VALUE}).")
     int warmup = 3;
+
+    @Option(names = "--max-warmup", description = "Unmeasured runs at most: after --warmup, a contender warms up further while"
+            + " a run's steady rate gains more than 5%% on the run before (default: ${DEFAULT-VALUE}; at least --warmup).")
+    int maxWarmup = 8;
 
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
@@ -128,6 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (gzipLevel < 0 || gzipLevel > 9) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--gzip-level must be 0 (uncompressed) to 9, not " + gzipLevel);
+        }
+        if (warmup < 0 || repeat < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--warmup must be 0 or more and --repeat 1 or more");
         }
         boolean temporaryWork = work == null;
         if (temporaryWork) {
@@ -168,9 +175,11 @@ public final class BenchCommand implements Callable<Integer> {
                 for (Contender contender : who) {
                     // Warmed on the workload it measures: a job warmed on the mix, which buffers and writes a tenth
                     // of its events, then ran all configured up to a fifth slower than when warmed on it (steps.md §31).
-                    int warmups = !workload.isJobsSweep() || workload == planned.get(0) ? warmup : 0;
+                    WarmUp warming = !workload.isJobsSweep() || workload == planned.get(0) ? warmUp() : WarmUp.NONE;
+                    List<Double> warmUpRates = new ArrayList<>();
                     List<RunResult> attempts = new ArrayList<>();
-                    for (int attempt = 0; attempt < warmups + repeat; attempt++) {
+                    for (int attempt = 0; attempts.size() < repeat; attempt++) {
+                        boolean measured = warming.done(warmUpRates);
                         // Each attempt reads the topic from the start (its own consumer group) into an empty output.
                         Path output = root.resolve(contender.label());
                         discard(output);
@@ -178,7 +187,6 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
-                        boolean measured = attempt >= warmups;
                         CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
                         discard(checkpoints);
@@ -186,7 +194,9 @@ public final class BenchCommand implements Callable<Integer> {
                             profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".collapsed"), 20));
                         }
                         if (measured) {
-                            attempts.add(run);
+                            attempts.add(run.afterWarmUps(warmUpRates.size()));
+                        } else {
+                            warmUpRates.add(run.steadyEventsPerSecond());
                         }
                         System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, mid-run %,.0f, startup %.1f s)  %4.2f cores"
                                         + " (JIT %.1f s)  live heap %5s MiB  delivered %,d of %,d  (%.1f s)%s%n", contender.label(),
@@ -213,11 +223,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds, gzipLevel,
-                latencyBatchIntervalSeconds, partitions, events, sweepEvents, seed, repeat, warmup,
+                latencyBatchIntervalSeconds, partitions, events, sweepEvents, seed, repeat, warmUp(),
                 runs, latencies, profiles);
         report.write(results);
         System.out.println("Results: " + results.resolve("results.md") + " and results.json");
         return 0;
+    }
+
+    /** At least {@code --warmup} unmeasured runs, more while they still speed up, at most {@code --max-warmup}. */
+    private WarmUp warmUp() {
+        return new WarmUp(warmup, Math.max(warmup, maxWarmup));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
 record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int gzipLevel,
                    int latencyBatchIntervalSeconds, int partitions,
-                   long events, long sweepEvents, long seed, int repeat, int warmup, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
+                   long events, long sweepEvents, long seed, int repeat, WarmUp warmUp, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
     void write(Path directory) throws IOException {
         Files.createDirectories(directory);
@@ -36,19 +36,21 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         + " the end of input (the last batches' flush, the final checkpoint and commit). Ratios compare steady"
                         + " rates. *Cores*: this JVM's CPU time over the run (the broker runs in its own JVM)."
                         + " *JIT s*: the part of that time the JIT compilers spent, which a job running for days does not pay.\n\n")
-                .append(warmup > 0 ? String.format("Before each workload's measured runs (the jobs sweep: only if it comes first), each"
-                        + " contender ran %d unmeasured warm-up run(s) of it in this JVM (class loading, JIT compilation).%n%n", warmup) : "")
+                .append(warmUp.min() > 0 ? String.format("Before each workload's measured runs (the jobs sweep: only if it comes first), each"
+                        + " contender ran unmeasured warm-up runs of it in this JVM (class loading, JIT compilation): at least %d, then"
+                        + " more while a run's steady rate gained more than %.0f%% on the run before, at most %d (*warm-ups*).%n%n",
+                        warmUp.min(), WarmUp.SETTLED_GAIN * 100, warmUp.max()) : "")
                 .append(repeat > 1 ? String.format("Each row is the median of %d runs by steady rate.%n%n", repeat) : "")
                 .append("| workload | jobs | contender | events/s | steady events/s | mid-run events/s | × ceiling | × naive | startup s | seconds | cores"
-                        + " | JIT s | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
+                        + " | JIT s | warm-ups | events/s/core | delivered / expected | objects | output MiB | live heap max MiB | state max MiB"
                         + " | checkpoints | ckpt p50 / max ms |\n")
-                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult run : runs) {
-            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %,.0f | %s | %,d | %,.1f | %s | %,.1f"
+            md.append(String.format("| %s | %,d | %s | %,.0f | %,.0f | %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %d | %,.0f | %s | %,d | %,.1f | %s | %,.1f"
                             + " | %d | %,d / %,d |%n",
                     run.workload(), run.jobs(), run.contender(), run.eventsPerSecond(), run.steadyEventsPerSecond(),
                     midRun(run), ratio(run, "ceiling"), ratio(run, "naive"), run.startupSeconds(), run.seconds(), run.coresUsed(),
-                    run.jitSeconds(), run.eventsPerSecondPerCore(),
+                    run.jitSeconds(), run.warmUps(), run.eventsPerSecondPerCore(),
                     run.contender().equals("ceiling") ? "(discarded)" : String.format("%,d / %,d", run.delivered(), run.expectedDelivered()),
                     run.objects(), run.outputBytes() / 1048576.0, liveHeap(run), run.stateBytesMax() / 1048576.0,
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
@@ -68,12 +70,12 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         return md.toString();
     }
 
-    /** The run's mid-run rate, or a dash for a run too short to time it. */
     /** The run's live heap maximum in MiB, or a dash if the run had no forced collection reported. */
     static String liveHeap(RunResult run) {
         return run.liveHeapMaxMiB() < 0 ? "–" : String.format("%,d", run.liveHeapMaxMiB());
     }
 
+    /** The run's mid-run rate, or a dash for a run too short to time it. */
     private static String midRun(RunResult run) {
         return Double.isNaN(run.midRunEventsPerSecond()) ? "–" : String.format("%,.0f", run.midRunEventsPerSecond());
     }

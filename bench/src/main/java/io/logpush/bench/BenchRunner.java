@@ -136,6 +136,6 @@ final class BenchRunner implements AutoCloseable {
                 rate / Math.max(sampler.coresUsed(), 0.01),
                 sampler.liveHeapMaxBytes() < 0 ? -1 : sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),
-                completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum());
+                completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum(), 0);
     }
 }

@@ -6,7 +6,8 @@ package io.logpush.bench;
  * running), {@code midRunEventsPerSecond} from 10% to 90% of the topic read (NaN if too short to
  * time, see {@link ReadProgress}); cores are this JVM's CPU time over the whole run, {@code jitSeconds} the part of it
  * its JIT compilers spent; {@code liveHeapMaxMiB} is -1 when no forced collection was reported
- * during the run (see {@link ResourceSampler#liveHeapMaxBytes()}).
+ * during the run (see {@link ResourceSampler#liveHeapMaxBytes()}); {@code warmUps} is how many
+ * unmeasured runs of the contender on the workload came before it.
  */
 record RunResult(
         String workload,
@@ -29,4 +30,13 @@ record RunResult(
         long stateBytesMax,
         long checkpoints,
         long checkpointP50Millis,
-        long checkpointMaxMillis) {}
+        long checkpointMaxMillis,
+        int warmUps) {
+
+    /** This run, measured after {@code runs} warm-up runs. */
+    RunResult afterWarmUps(int runs) {
+        return new RunResult(workload, contender, jobs, events, expectedDelivered, delivered, objects, outputBytes, seconds,
+                startupSeconds, eventsPerSecond, steadyEventsPerSecond, midRunEventsPerSecond, coresUsed, jitSeconds,
+                eventsPerSecondPerCore, liveHeapMaxMiB, stateBytesMax, checkpoints, checkpointP50Millis, checkpointMaxMillis, runs);
+    }
+}

@@ -31,7 +31,7 @@ class BenchSmokeITCase {
     @Test
     void everyContenderRunsAndTheFiguresAddUp() throws Exception {
         int exit = Cli.commandLine(new BenchCommand()).execute("--events", "20000", "--sweep-events", "20000", "--workloads", "mix,sweep",
-                "--sweep-jobs", "10,200", "--warmup", "1", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
+                "--sweep-jobs", "10,200", "--warmup", "1", "--max-warmup", "1", "--latency-seconds", "4", "--latency-rate", "500", "--latency-contenders", "ours",
                 "--checkpoint-interval", "1", "--results", results.toString(), "--work", work.toString());
         assertThat(exit).isZero();
 
@@ -46,6 +46,8 @@ class BenchSmokeITCase {
             assertThat(run.get("jitSeconds").asDouble()).as(name).isNotNegative();
             jitSeconds += run.get("jitSeconds").asDouble();
             assertThat(run.get("events").asLong()).as(name).isEqualTo(20_000);
+            assertThat(run.get("warmUps").asInt()).as(name + ": a sweep after another workload does not warm up")
+                    .isEqualTo(name.startsWith("jobs-sweep") ? 0 : 1);
             if (!run.get("contender").asText().equals("ceiling")) {
                 assertThat(run.get("expectedDelivered").asLong()).as(name).isPositive();
                 assertThat(run.get("delivered").asLong()).as(name + ": every configured event, once")
