@@ -105,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Unmeasured runs of each contender before each workload's measured runs, at least"
             + " (the jobs sweep: before its first point only, if it comes first): the first runs in a JVM pay for class"
             + " loading and JIT compilation, and code warmed on one workload runs another slower (default: ${DEFAULT-VALUE}).")
-    int warmup = 3;
+    int warmup = 5;
 
     @Option(names = "--max-warmup", description = "Unmeasured runs at most: after --warmup, a contender warms up further while"
             + " a run's steady rate gains more than 5%% on the run before (default: ${DEFAULT-VALUE}; at least --warmup).")

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * How many unmeasured runs a contender makes before its measured ones on a workload: at least
  * {@code min}; then more while a run's steady rate still gains more than {@link #SETTLED_GAIN} on
- * the run before it, up to {@code max}. A fixed count did not fit every contender: the ceiling
- * settles in three runs, our pipeline on the mix in five, its JIT compilers still busy until then
+ * the run before it, up to {@code max}. Contenders warm at different speeds: the ceiling settles
+ * in three runs, our pipeline on the mix in five or more, its JIT compilers busy until then
  * (steps.md §33).
  */
 record WarmUp(int min, int max) {
