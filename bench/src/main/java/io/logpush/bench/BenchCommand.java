@@ -53,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-jobs", split = ",", description = "Job counts of the sweep, all configured (default: ${DEFAULT-VALUE}).")
     List<Integer> sweepJobs = List.of(100, 1_000, 10_000, 100_000);
 
-    @Option(names = "--contenders", split = ",", description = "Who runs on mix, flood and all: ceiling, naive, ours (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--contenders", split = ",", description = "Who runs on mix, flood and all: ceiling, naive, naive_gzip (the naive job writing gzip files), ours"
+            + " (default: ${DEFAULT-VALUE}).")
     List<Contender> contenders = List.of(Contender.CEILING, Contender.NAIVE, Contender.OURS);
 
     @Option(names = "--sweep-contenders", split = ",", description = "Who runs on the sweep (default: ${DEFAULT-VALUE}).")
@@ -198,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
                         } else {
                             warmUpRates.add(run.steadyEventsPerSecond());
                         }
-                        System.out.printf("  %-8s %,10.0f events/s (steady %,.0f, mid-run %,.0f, startup %.1f s)  %4.2f cores"
+                        System.out.printf("  %-10s %,10.0f events/s (steady %,.0f, mid-run %,.0f, startup %.1f s)  %4.2f cores"
                                         + " (JIT %.1f s)  live heap %5s MiB  delivered %,d of %,d  (%.1f s)%s%n", contender.label(),
                                 run.eventsPerSecond(), run.steadyEventsPerSecond(), run.midRunEventsPerSecond(), run.startupSeconds(),
                                 run.coresUsed(), run.jitSeconds(), BenchReport.liveHeap(run),
@@ -216,7 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 .measure(contender, workload, work.resolve("latency-" + contender.label()), latencySeconds, latencyRate,
                                         partitions, latencyBatchIntervalSeconds);
                         latencies.add(latency);
-                        System.out.printf("  latency %-8s p50 %,d ms  p99 %,d ms  (%,d of %,d records)%n", contender.label(),
+                        System.out.printf("  latency %-10s p50 %,d ms  p99 %,d ms  (%,d of %,d records)%n", contender.label(),
                                 latency.p50Millis(), latency.p99Millis(), latency.records(), latency.produced());
                     }
                 }

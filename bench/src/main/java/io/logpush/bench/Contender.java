@@ -29,7 +29,15 @@ enum Contender {
     NAIVE("KafkaSource → parse → static job filter → FileSink (bucket per job)") {
         @Override
         void build(StreamExecutionEnvironment env, BenchSetup setup) {
-            NaiveFileSinkJob.build(env, setup);
+            NaiveFileSinkJob.build(env, setup, false);
+        }
+    },
+
+    /** The naive job writing gzip files, ours' output format: FileSink in bulk format through a GZIPOutputStream. */
+    NAIVE_GZIP("KafkaSource → parse → static job filter → FileSink bulk format, gzip (bucket per job)") {
+        @Override
+        void build(StreamExecutionEnvironment env, BenchSetup setup) {
+            NaiveFileSinkJob.build(env, setup, true);
         }
     },
 
