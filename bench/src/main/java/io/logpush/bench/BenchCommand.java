@@ -8,7 +8,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +34,9 @@ import java.util.concurrent.Callable;
         subcommands = MicroBenchmarks.class,
         description = "Measure our pipeline against the ceiling (KafkaSource → discard) and a naive FileSink job on one pre-loaded topic.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     private static final String DISCARDED = "discarded";
     private static final long MIN_FREE_BYTES = 10L << 30;
@@ -112,6 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " a run's steady rate gains more than 5%% on the run before (default: ${DEFAULT-VALUE}; at least --warmup).")
     int maxWarmup = 8;
 
+    @Option(names = "--dataset-header", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Events name their dataset in a header (the default); --no-dataset-header sends none, and ours"
+                    + " reads the events topic as one dataset's (--events-dataset), which spares the source decoding headers.")
+    boolean datasetHeader = true;
+
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -132,10 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (gzipLevel < 0 || gzipLevel > 9) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--gzip-level must be 0 (uncompressed) to 9, not " + gzipLevel);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gzip-level must be 0 (uncompressed) to 9, not " + gzipLevel);
         }
         if (warmup < 0 || repeat < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--warmup must be 0 or more and --repeat 1 or more");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more and --repeat 1 or more");
         }
         boolean temporaryWork = work == null;
         if (temporaryWork) {
@@ -158,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (KafkaBrokerProcess kafka = new KafkaBrokerProcess();
              BenchRunner runner = new BenchRunner(parallelism, Duration.ofSeconds(checkpointSeconds), flinkOptions)) {
             kafka.startFresh();
-            WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties());
+            WorkloadLoader loader = new WorkloadLoader(kafka.clientProperties(), datasetHeader);
             List<Workload> planned = workloads();
             for (Workload workload : planned) {
                 List<Contender> who = workload.isJobsSweep() ? sweepContenders : contenders;
@@ -186,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
                         discard(output);
                         discard(output.resolveSibling(output.getFileName() + "-staging"));
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
-                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes);
+                                workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes, datasetHeader);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
                         CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
@@ -224,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchReport report = new BenchReport(started.toString(), parallelism, checkpointSeconds, batchIntervalSeconds, gzipLevel,
-                latencyBatchIntervalSeconds, partitions, events, sweepEvents, seed, repeat, warmUp(),
+                latencyBatchIntervalSeconds, partitions, datasetHeader, events, sweepEvents, seed, repeat, warmUp(),
                 runs, latencies, profiles);
         report.write(results);
         System.out.println("Results: " + results.resolve("results.md") + " and results.json");

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
 record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int gzipLevel,
-                   int latencyBatchIntervalSeconds, int partitions,
+                   int latencyBatchIntervalSeconds, int partitions, boolean datasetHeader,
                    long events, long sweepEvents, long seed, int repeat, WarmUp warmUp, List<RunResult> runs, List<LatencyResult> latencies, Map<String, String> profiles) {
 
     void write(Path directory) throws IOException {
@@ -26,10 +26,11 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n")
                 .append(String.format("Run %s on %d cores (%s, Java %s): parallelism %d, %d partitions, RocksDB with incremental"
-                                + " checkpoints every %d s, jobs' batch interval %d s, our objects %s, %,d events per run (%,d in the jobs sweep), seed %d.%n%n",
+                                + " checkpoints every %d s, jobs' batch interval %d s, our objects %s, %,d events per run (%,d in the jobs sweep), seed %d%s.%n%n",
                         started, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                         System.getProperty("java.version"), parallelism, partitions, checkpointSeconds, batchIntervalSeconds,
-                        gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, sweepEvents, seed))
+                        gzipLevel == 0 ? "uncompressed (like the naive job's)" : "gzip level " + gzipLevel, events, sweepEvents, seed,
+                        datasetHeader ? "" : ", events without a dataset header (ours reads the topic as one dataset's)"))
                 .append("Rates: *events/s* over the whole run (job initialisation to end, the final commit included); *steady*"
                         + " over the time after startup (every task running: state restored, configs bootstrapped); *mid-run*"
                         + " from 10% to 90% of the topic read (the events source's own counters), without startup and without"

@@ -15,9 +15,11 @@ import java.util.Properties;
  *
  * @param gzipLevel our sink's deflate level, 1 to 9; 0 for uncompressed objects
  * @param hotJobLanes the lanes our pipeline spreads a hot job over; 0 for the job's default (the parallelism)
+ * @param datasetHeader whether the events name their dataset in a header; if not, ours reads the
+ *     topic as {@link WorkloadLoader#DATASET}'s
  */
 record BenchSetup(Properties kafka, Workload workload, BenchTopics topics, String groupId, Path output, boolean bounded,
-                  int gzipLevel, int hotJobLanes) {
+                  int gzipLevel, int hotJobLanes, boolean datasetHeader) {
 
     /** The events topic as plain values, from the beginning (to its current end if bounded): what the baselines read. */
     KafkaSource<byte[]> eventValues() {

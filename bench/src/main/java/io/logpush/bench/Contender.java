@@ -1,5 +1,6 @@
 package io.logpush.bench;
 
+import io.logpush.config.Dataset;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.job.LogpushPipeline;
 import io.logpush.job.PipelineSettings;
@@ -49,6 +50,7 @@ enum Contender {
                             new KafkaConfigBootstrap(setup.kafka(), setup.topics().config(), Duration.ofMinutes(5)))
                     .withPolicy(BenchJobs.POLICY).withHotJobs(setup.hotJobLanes(), HotJobs.DEFAULT_RECORDS_PER_SECOND);
             String name = setup.groupId();
+            Dataset topicDataset = setup.datasetHeader() ? null : WorkloadLoader.DATASET;
             BatchFileSink.Builder sink = BatchFileSink.builder()
                     .staging(setup.output().resolveSibling(setup.output().getFileName() + "-staging").toUri().toString());
             if (setup.gzipLevel() == 0) {
@@ -57,8 +59,8 @@ enum Contender {
                 sink.gzipLevel(setup.gzipLevel());
             }
             LogpushPipeline.build(env,
-                    setup.bounded() ? LogpushKafka.eventsToEnd(setup.kafka(), setup.topics().events(), name)
-                            : LogpushKafka.events(setup.kafka(), setup.topics().events(), name),
+                    setup.bounded() ? LogpushKafka.eventsToEnd(setup.kafka(), setup.topics().events(), topicDataset, name)
+                            : LogpushKafka.events(setup.kafka(), setup.topics().events(), topicDataset, name),
                     setup.bounded() ? LogpushKafka.configsToEnd(setup.kafka(), setup.topics().config(), name)
                             : LogpushKafka.configs(setup.kafka(), setup.topics().config(), name),
                     sink.build(),

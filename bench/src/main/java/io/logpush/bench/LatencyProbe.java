@@ -50,7 +50,7 @@ final class LatencyProbe {
         loader.createTopics(topics, partitions);
         Path output = root.resolve("output");
         loader.publishJobs(workload, topics, output.toUri().toString().replaceAll("/$", ""), batchIntervalSeconds);
-        BenchSetup setup = new BenchSetup(kafka, workload, topics, topics.prefix(), output, false, gzipLevel, 0);
+        BenchSetup setup = new BenchSetup(kafka, workload, topics, topics.prefix(), output, false, gzipLevel, 0, loader.datasetHeader());
         Path checkpoints = root.resolve("checkpoints");
         MiniCluster cluster = runner.cluster(checkpoints);
         JobID id = cluster.submitJob(runner.jobGraph(contender, setup, checkpoints)).get().getJobID();

@@ -1,8 +1,10 @@
 package io.logpush.bench;
 
+import io.logpush.config.Dataset;
 import io.logpush.config.topic.ConfigRecordCodec;
 import io.logpush.config.topic.ConfigTopics;
 import io.logpush.job.generator.HttpRequestsGenerator;
+import io.logpush.job.kafka.RawEventDeserializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,13 +19,26 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 
-/** Creates a workload's topics and fills them: the jobs on the config topic, the events on the events topic. */
+/**
+ * Creates a workload's topics and fills them: the jobs on the config topic, the events on the
+ * events topic, each event naming its dataset in a header, or none for a topic of one dataset.
+ */
 final class WorkloadLoader {
 
-    private final Properties kafka;
+    /** The dataset of every generated event. */
+    static final Dataset DATASET = Dataset.byName("http_requests").orElseThrow();
 
-    WorkloadLoader(Properties kafka) {
+    private final Properties kafka;
+    private final boolean datasetHeader;
+
+    WorkloadLoader(Properties kafka, boolean datasetHeader) {
         this.kafka = kafka;
+        this.datasetHeader = datasetHeader;
+    }
+
+    /** Whether the events name their dataset in a header; if not, a reader takes the topic's ({@link #DATASET}). */
+    boolean datasetHeader() {
+        return datasetHeader;
     }
 
     /** Creates the events topic and the compacted config topic. */
@@ -52,7 +67,7 @@ final class WorkloadLoader {
      * now); returns how many belong to configured jobs.
      */
     long produceEvents(Workload workload, BenchTopics topics, long from, long count, KafkaProducer<byte[], byte[]> producer) {
-        EventSource source = new EventSource(workload, from);
+        EventSource source = new EventSource(workload, from, datasetHeader);
         long configured = 0;
         for (long i = 0; i < count; i++) {
             ProducerRecord<byte[], byte[]> record = source.next(topics.events(), Instant.now());
@@ -77,14 +92,16 @@ final class WorkloadLoader {
     /** The workload's event sequence: owner first (configured or not, by the share), then the event. */
     static final class EventSource {
         private final Workload workload;
+        private final boolean datasetHeader;
         private final SplittableRandom share;
         private final HttpRequestsGenerator configured;
         private final HttpRequestsGenerator others;
         private long sequence;
         boolean lastWasConfigured;
 
-        EventSource(Workload workload, long from) {
+        EventSource(Workload workload, long from, boolean datasetHeader) {
             this.workload = workload;
+            this.datasetHeader = datasetHeader;
             this.share = new SplittableRandom(workload.seed() + from);
             this.configured = new HttpRequestsGenerator(workload.jobs(), workload.seed() + 1 + from);
             this.others = new HttpRequestsGenerator(workload.unconfiguredOwners(), workload.seed() + 2 + from);
@@ -99,10 +116,12 @@ final class WorkloadLoader {
             String json = generator.event(owner, HttpRequestsGenerator.rayId(workload.seed(), sequence++), time);
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, time.toEpochMilli(),
                     owner.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
-            record.headers().add("dataset", DATASET);
+            if (datasetHeader) {
+                record.headers().add(RawEventDeserializer.DATASET_HEADER, DATASET_NAME);
+            }
             return record;
         }
 
-        private static final byte[] DATASET = "http_requests".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] DATASET_NAME = DATASET.name().getBytes(StandardCharsets.UTF_8);
     }
 }

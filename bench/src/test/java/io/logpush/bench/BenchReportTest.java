@@ -20,7 +20,7 @@ class BenchReportTest {
 
     @Test
     void aRunWithoutAReportedCollectionShowsNoLiveHeapRatherThanNone() {
-        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, 1_000, 1_000, 42, 1, WarmUp.NONE,
+        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, true, 1_000, 1_000, 42, 1, WarmUp.NONE,
                 List.of(run("naive", 100, 48), run("ours", 150, -1)), List.of(), Map.of()).markdown();
         assertThat(row(md, "naive")).contains("| 48 |").contains("| 1.00 |");
         assertThat(row(md, "ours")).contains("| – | 0.0 |").doesNotContain("| -1 |").contains("| 1.50 |");
@@ -28,7 +28,7 @@ class BenchReportTest {
 
     @Test
     void eachRowSaysAfterHowManyWarmUpsItWasMeasured() {
-        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, 1_000, 1_000, 42, 1, new WarmUp(3, 8),
+        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, true, 1_000, 1_000, 42, 1, new WarmUp(3, 8),
                 List.of(run("naive", 100, 48).afterWarmUps(3), run("ours", 150, 50).afterWarmUps(6)), List.of(), Map.of()).markdown();
         assertThat(md).contains("at least 3, then more while a run's steady rate gained more than 5% on the run before, at most 8");
         assertThat(row(md, "naive")).contains("| 0.1 | 3 | 67 |");

@@ -1,5 +1,6 @@
 package io.logpush.job;
 
+import io.logpush.config.Dataset;
 import io.logpush.config.cli.Cli;
 import io.logpush.config.cli.PolicyOptions;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -42,11 +46,19 @@ public final class LogpushJobMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogpushJobMain.class);
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--events-topic", description = "Events topic (default: ${DEFAULT-VALUE}).")
     String eventsTopic = ConfigTopics.EVENTS;
+
+    @Option(names = "--events-dataset", paramLabel = "DATASET", description = "The dataset of the events topic's events that"
+            + " have no 'dataset' header, for a topic that carries one dataset: its producers may leave the header out, which"
+            + " spares the source decoding it (default: none, every event names its dataset).")
+    String eventsDataset;
 
     @Option(names = "--config-topic", description = "Config topic (default: ${DEFAULT-VALUE}).")
     String configTopic = ConfigTopics.CONFIG;
@@ -136,6 +148,7 @@ public final class LogpushJobMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Dataset topicDataset = topicDataset();
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.incremental", "true");
@@ -150,7 +163,7 @@ public final class LogpushJobMain implements Callable<Integer> {
             stagingDir = Path.of(System.getProperty("java.io.tmpdir"), "logpush", "staging").toUri().toString();
         }
         if (stagingDir == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--staging-dir is required on a cluster: durable storage such as s3://logpush-system/staging");
         }
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
@@ -174,7 +187,8 @@ public final class LogpushJobMain implements Callable<Integer> {
         kafka.put("bootstrap.servers", bootstrapServers);
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(kafka, configTopic, Duration.ofMinutes(2)))
                 .withPolicy(policy.policy()).withHotJobs(hotJobLanes, hotJobRate);
-        LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, groupId), LogpushKafka.configs(kafka, configTopic, groupId),
+        LogpushPipeline.build(env, LogpushKafka.events(kafka, eventsTopic, topicDataset, groupId),
+                LogpushKafka.configs(kafka, configTopic, groupId),
                 BatchFileSink.builder().staging(stagingDir).delivery(deliveryPolicy()).concurrentCloses(concurrentCloses)
                         .gzipLevel(gzipLevel).health(LogpushKafka.health(kafka, healthTopic)).build(),
                 LogpushKafka.deadLetters(kafka, dlqTopic, groupId),
@@ -192,6 +206,15 @@ public final class LogpushJobMain implements Callable<Integer> {
         return DeliveryPolicy.DEFAULT.withRetention(TimeUtils.parseDuration(deliveryRetention))
                 .withBackoff(backoff, backoff.compareTo(max) > 0 ? backoff : max)
                 .withAttempts(TimeUtils.parseDuration(deliveryTimeout), deliveryThreads);
+    }
+
+    /** The dataset {@code --events-dataset} names, or null; refused with the datasets there are if unknown. */
+    private Dataset topicDataset() {
+        if (eventsDataset == null) {
+            return null;
+        }
+        return Dataset.byName(eventsDataset).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                "--events-dataset: unknown dataset '" + eventsDataset + "'; the datasets are " + new TreeSet<>(Dataset.names())));
     }
 
     /** The newest complete checkpoint ({@code chk-N/_metadata}) under a local checkpoint directory. */

@@ -1,14 +1,19 @@
 package io.logpush.job;
 
+import io.logpush.config.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How {@code logpush run} finds the checkpoint to resume from. */
+/** How {@code logpush run} finds the checkpoint to resume from, and what it refuses before starting. */
 class LogpushJobMainTest {
 
     @TempDir
@@ -30,5 +35,17 @@ class LogpushJobMainTest {
         assertThat(LogpushJobMain.latestCheckpoint(dir.toUri().toString())).isEmpty();
         assertThat(LogpushJobMain.latestCheckpoint(dir.resolve("missing").toUri().toString())).isEmpty();
         assertThat(LogpushJobMain.latestCheckpoint("s3://bucket/checkpoints")).isEmpty();
+    }
+
+    @Test
+    void anUnknownEventsDatasetIsRefusedBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Cli.commandLine(new LogpushJobMain());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--bootstrap-servers", "127.0.0.1:9", "--events-dataset", "http_request",
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString());
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--events-dataset: unknown dataset 'http_request'", "http_requests");
+        assertThat(dir.resolve("checkpoints")).doesNotExist();
     }
 }

@@ -1,5 +1,6 @@
 package io.logpush.job.kafka;
 
+import io.logpush.config.Dataset;
 import io.logpush.config.broadcast.ConfigTopicRecord;
 import io.logpush.config.broadcast.KeyValueBytes;
 import io.logpush.job.records.DeadLetter;
@@ -12,6 +13,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import javax.annotation.Nullable;
 import java.util.Properties;
 
 /** The pipeline's Kafka sources and sinks, built from where Kafka is and what the topics are called. */
@@ -19,17 +21,26 @@ public final class LogpushKafka {
 
     private LogpushKafka() {}
 
-    /** Events from the committed offsets of {@code groupId}, or from the beginning the first time. */
+    /** Events from the committed offsets of {@code groupId}, or from the beginning the first time; each names its dataset in a header. */
     public static KafkaSource<RawEvent> events(Properties kafka, String topic, String groupId) {
-        return eventsBuilder(kafka, topic, groupId).setProperty("partition.discovery.interval.ms", "10000").build();
+        return events(kafka, topic, null, groupId);
+    }
+
+    /**
+     * Events from the committed offsets of {@code groupId}, or from the beginning the first time.
+     *
+     * @param topicDataset the dataset of the topic's events without a dataset header; null: each names its own
+     */
+    public static KafkaSource<RawEvent> events(Properties kafka, String topic, @Nullable Dataset topicDataset, String groupId) {
+        return eventsBuilder(kafka, topic, topicDataset, groupId).setProperty("partition.discovery.interval.ms", "10000").build();
     }
 
     /**
      * A bounded run: events from the beginning of the topic to the end it has when the job starts.
      * With {@link #configsToEnd} the job finishes, delivering every buffered batch (benchmarks).
      */
-    public static KafkaSource<RawEvent> eventsToEnd(Properties kafka, String topic, String groupId) {
-        return eventsBuilder(kafka, topic, groupId).setBounded(OffsetsInitializer.latest()).build();
+    public static KafkaSource<RawEvent> eventsToEnd(Properties kafka, String topic, @Nullable Dataset topicDataset, String groupId) {
+        return eventsBuilder(kafka, topic, topicDataset, groupId).setBounded(OffsetsInitializer.latest()).build();
     }
 
     /** The config topic, always from its beginning: the config stage rebuilds from the whole (compacted) topic. */
@@ -42,13 +53,14 @@ public final class LogpushKafka {
         return configsBuilder(kafka, topic, groupId).setBounded(OffsetsInitializer.latest()).build();
     }
 
-    private static KafkaSourceBuilder<RawEvent> eventsBuilder(Properties kafka, String topic, String groupId) {
+    private static KafkaSourceBuilder<RawEvent> eventsBuilder(Properties kafka, String topic, @Nullable Dataset topicDataset,
+                                                              String groupId) {
         return KafkaSource.<RawEvent>builder()
                 .setProperties(kafka)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawEventDeserializer());
+                .setDeserializer(new RawEventDeserializer(topicDataset));
     }
 
     private static KafkaSourceBuilder<ConfigTopicRecord> configsBuilder(Properties kafka, String topic, String groupId) {

@@ -1,5 +1,6 @@
 package io.logpush.job.kafka;
 
+import io.logpush.config.Dataset;
 import io.logpush.job.records.RawEvent;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +23,10 @@ class RawEventDeserializerTest {
     }
 
     private static RawEvent read(String key, String... headers) {
+        return readWith(new RawEventDeserializer(), key, headers);
+    }
+
+    private static RawEvent readWith(RawEventDeserializer deserializer, String key, String... headers) {
         RecordHeaders recordHeaders = new RecordHeaders();
         for (int i = 0; i < headers.length; i += 2) {
             recordHeaders.add(new RecordHeader(headers[i], utf8(headers[i + 1])));
@@ -29,7 +34,7 @@ class RawEventDeserializerTest {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("events", 3, 42, 1_000L, TimestampType.CREATE_TIME,
                 -1, -1, utf8(key), utf8("{}"), recordHeaders, Optional.empty());
         List<RawEvent> out = new ArrayList<>();
-        new RawEventDeserializer().deserialize(record, new Collector<>() {
+        deserializer.deserialize(record, new Collector<>() {
             @Override
             public void collect(RawEvent event) {
                 out.add(event);
@@ -63,5 +68,15 @@ class RawEventDeserializerTest {
         assertThat(bare.owner()).isEmpty();
         assertThat(bare.dataset()).isEmpty();
         assertThat(read("zone-a", "dataset", "dns_logs", "dataset", "http_requests").dataset()).isEqualTo("http_requests");
+    }
+
+    @Test
+    void onATopicOfOneDatasetAnEventWithoutTheHeaderIsOfTheTopicsDataset() {
+        RawEventDeserializer topic = new RawEventDeserializer(Dataset.byName("http_requests").orElseThrow());
+        assertThat(readWith(topic, "zone-a").dataset()).isEqualTo("http_requests");
+        assertThat(readWith(topic, "zone-a").owner()).isEqualTo("zone-a");
+        assertThat(readWith(topic, "zone-a-shard-7", "owner", "zone-a").owner()).isEqualTo("zone-a");
+        assertThat(readWith(topic, "zone-a", "dataset", "dns_logs").dataset()).as("a header still names another").isEqualTo("dns_logs");
+        assertThat(readWith(new RawEventDeserializer(null), "zone-a").dataset()).as("no topic dataset: none").isEmpty();
     }
 }
