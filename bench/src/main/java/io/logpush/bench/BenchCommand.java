@@ -35,11 +35,11 @@ import java.util.concurrent.Callable;
         description = "Measure our pipeline against the ceiling (KafkaSource → discard) and a naive FileSink job on one pre-loaded topic.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
     private static final String DISCARDED = "discarded";
     private static final long MIN_FREE_BYTES = 10L << 30;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--events", description = "Events per run of mix, flood and all: enough that startup, the JIT compiler"
             + " and the end of input weigh little in a run (default: ${DEFAULT-VALUE}).")
@@ -120,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dataset-header", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Events name their dataset in a header (the default); --no-dataset-header sends none, and ours"
                     + " reads the events topic as one dataset's (--events-dataset), which spares the source decoding headers.")
-    boolean datasetHeader = true;
+    boolean datasetHeader;
 
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;

@@ -65,7 +65,8 @@ class BenchSmokeITCase {
         JsonNode latency = report.get("latencies").get(0);
         assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
         assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
-        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "| mid-run events/s |", "latency");
+        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "| mid-run events/s |", "latency")
+                .as("by default the events name their dataset in a header").doesNotContain("without a dataset header");
         // Deleting it just before the next run would slow that run's file creation (steps.md §30).
         assertThat(work.resolve("discarded")).as("the warm-up's output, moved aside and kept in a given --work folder")
                 .isDirectoryContaining(path -> path.getFileName().toString().startsWith("ours-"));
