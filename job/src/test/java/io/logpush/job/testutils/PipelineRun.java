@@ -1,5 +1,6 @@
 package io.logpush.job.testutils;
 
+import io.logpush.config.Dataset;
 import io.logpush.config.broadcast.KafkaConfigBootstrap;
 import io.logpush.config.testutils.TestKafka;
 import io.logpush.config.topic.ConfigTopics;
@@ -54,6 +55,8 @@ public final class PipelineRun {
     private final String prefix;
     private JobClient client;
     private int hotJobRate = HotJobs.DEFAULT_RECORDS_PER_SECOND;
+    /** Null: every event names its dataset in a header. */
+    private Dataset topicDataset;
 
     /** A run with its own topics (so runs can share a broker): {@code <n>-events}, {@code <n>-logpush-config}, ... */
     public PipelineRun(TestKafka kafka, Path output, Path checkpoints) throws Exception {
@@ -116,6 +119,12 @@ public final class PipelineRun {
         return record;
     }
 
+    /** Makes the events topic one dataset's: an event without a dataset header is of {@code dataset}. */
+    public PipelineRun topicDataset(Dataset dataset) {
+        this.topicDataset = dataset;
+        return this;
+    }
+
     /** Sets the rate of a job's records per router instance above which the run spreads it over lanes. */
     public PipelineRun hotJobRate(int recordsPerSecond) {
         this.hotJobRate = recordsPerSecond;
@@ -142,7 +151,8 @@ public final class PipelineRun {
         Properties props = kafka.clientProperties();
         PipelineSettings settings = PipelineSettings.defaults(new KafkaConfigBootstrap(props, configTopic(), Duration.ofSeconds(60)))
                 .withPolicy(policy).withHotJobs(0, hotJobRate);
-        LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), name), LogpushKafka.configs(props, configTopic(), name),
+        LogpushPipeline.build(env, LogpushKafka.events(props, eventsTopic(), topicDataset, name),
+                LogpushKafka.configs(props, configTopic(), name),
                 BatchFileSink.builder().staging(checkpoints.resolve("staging").toUri().toString())
                         .health(LogpushKafka.health(props, healthTopic())).build(),
                 LogpushKafka.deadLetters(props, dlqTopic(), name),
