@@ -13,9 +13,9 @@ import java.util.Collection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code logpush bench micro}: the JMH micro-benchmarks of the hot path (routing, parse/filter/encode, gzip). */
+/** {@code logpush bench micro}: the JMH micro-benchmarks of the hot path (routing, parse/filter/encode, gzip) and of an object's file-system work. */
 @Command(name = "micro", mixinStandardHelpOptions = true,
-        description = "JMH micro-benchmarks of the hot path: envelope routing, parse, filter, encode, gzip.")
+        description = "JMH micro-benchmarks of the hot path (envelope routing, parse, filter, encode, gzip) and of one object's file-system work.")
 final class MicroBenchmarks implements Callable<Integer> {
 
     @Option(names = "--include", description = "Regex of benchmarks to run (default: ${DEFAULT-VALUE}).")
@@ -39,14 +39,19 @@ final class MicroBenchmarks implements Callable<Integer> {
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .build()).run();
         StringBuilder md = new StringBuilder("# Micro-benchmarks (JMH, average time per operation)\n\n")
-                .append("| benchmark | ns/op | ± error |\n|---|---:|---:|\n");
+                .append("| benchmark | ns/op | ± error | CPU ns/op |\n|---|---:|---:|---:|\n");
         for (RunResult run : runs) {
             var score = run.getPrimaryResult();
             StringBuilder name = new StringBuilder(run.getParams().getBenchmark().replace("io.logpush.bench.micro.", ""));
             for (String key : run.getParams().getParamsKeys()) {
                 name.append(' ').append(key).append('=').append(run.getParams().getParam(key));
             }
-            md.append(String.format("| %s | %,.1f | %,.1f |%n", name, score.getScore(), score.getScoreError()));
+            // Benchmarks that count their thread's CPU time (kernel work included) report it per operation too.
+            var cpu = run.getSecondaryResults().get("cpuNanos");
+            var ops = run.getSecondaryResults().get("objects");
+            String cpuPerOp = cpu == null || ops == null || ops.getScore() == 0 ? "–"
+                    : String.format("%,.1f", cpu.getScore() / ops.getScore());
+            md.append(String.format("| %s | %,.1f | %,.1f | %s |%n", name, score.getScore(), score.getScoreError(), cpuPerOp));
         }
         Files.createDirectories(results);
         Files.writeString(results.resolve("micro.md"), md);
