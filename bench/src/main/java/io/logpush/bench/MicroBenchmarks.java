@@ -1,5 +1,6 @@
 package io.logpush.bench;
 
+import io.logpush.bench.micro.ObjectLifecycleBenchmark;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -38,6 +39,7 @@ final class MicroBenchmarks implements Callable<Integer> {
                 .timeUnit(TimeUnit.NANOSECONDS)
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .build()).run();
+        ObjectLifecycleBenchmark.deleteScratch();
         StringBuilder md = new StringBuilder("# Micro-benchmarks (JMH, average time per operation)\n\n")
                 .append("| benchmark | ns/op | ± error | CPU ns/op |\n|---|---:|---:|---:|\n");
         for (RunResult run : runs) {

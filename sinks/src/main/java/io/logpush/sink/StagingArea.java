@@ -8,9 +8,14 @@ import java.util.Objects;
 
 /**
  * The sink's own storage, which no customer can break: every batch is first written and committed
- * here ({@code <root>/staging/<job>/<sequence>-<name>}), then moved to its destination; a batch
+ * here ({@code <root>/staging/<job>-<sequence>-<name>}), then moved to its destination; a batch
  * that could not be delivered within the retention ends in {@code <root>/dead-letter/<job>/…}.
  * It should be as durable as the checkpoints (the same file system is a good choice).
+ *
+ * <p>Staged objects share one folder: it holds only the objects between their write and their
+ * delivery, and a folder per job would cost every job's first object a {@code mkdir} and leave a
+ * folder behind for every job ever run (steps.md §34). Names cannot collide: the job id and the
+ * sequence number lead each one.
  */
 public final class StagingArea implements Serializable {
 
@@ -38,7 +43,7 @@ public final class StagingArea implements Serializable {
 
     /** Where a batch is written before its delivery. */
     public Path stagedPath(BatchDescriptor batch, Compression compression) {
-        return new Path(root + "/staging/" + batch.jobId() + "/" + batch.sequence() + "-" + batch.objectName(compression));
+        return new Path(root + "/staging/" + batch.jobId() + "-" + batch.sequence() + "-" + batch.objectName(compression));
     }
 
     /** Where a batch goes that could not be delivered. */

@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,6 +44,8 @@ public class ObjectLifecycleBenchmark {
 
     private static final int EXISTING_JOBS = 1_000;
     private static final Instant FIRST = Instant.parse("2024-11-14T10:00:00Z");
+    /** Where every trial writes; {@link #deleteScratch} empties it after the last one. */
+    private static final java.nio.file.Path SCRATCH = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "logpush-object-benchmark");
 
     @Param({"existing", "new"})
     public String jobFolders;
@@ -73,7 +74,7 @@ public class ObjectLifecycleBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         new Random(42).nextBytes(content); // incompressible, like the gzip the sink writes
-        root = Files.createTempDirectory("logpush-object-bench");
+        root = Files.createTempDirectory(Files.createDirectories(SCRATCH), "trial");
         staging = StagingArea.at(root.resolve("system").toUri().toString());
         if (jobFolders.equals("existing")) {
             for (int job = 1; job <= EXISTING_JOBS; job++) {
@@ -83,12 +84,15 @@ public class ObjectLifecycleBenchmark {
     }
 
     /**
-     * Deleted at the end only: on this machine's ext4 (no journal), files created soon after a mass
-     * deletion are slower to create (steps.md §30), which would slow the next iteration.
+     * Deletes what the trials wrote, once all have run: on this machine's ext4 (no journal), files
+     * created soon after a mass deletion are slower to create (steps.md §30), so a trial must not
+     * follow another one's deletion.
      */
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
+    public static void deleteScratch() throws IOException {
+        if (!Files.exists(SCRATCH)) {
+            return;
+        }
+        try (Stream<java.nio.file.Path> files = Files.walk(SCRATCH)) {
             for (java.nio.file.Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
             }

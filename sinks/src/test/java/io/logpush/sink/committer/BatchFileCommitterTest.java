@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -48,8 +47,10 @@ class BatchFileCommitterTest {
     }
 
     private void deleteStagingOf(long job) throws Exception {
-        try (Stream<Path> files = Files.walk(root.resolve("system/staging/" + job))) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> files = Files.list(root.resolve("system/staging"))) {
+            // The job's staged objects, and their hidden in-progress files.
+            files.filter(p -> p.getFileName().toString().replaceFirst("^\\.", "").startsWith(job + "-"))
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -85,5 +86,24 @@ class BatchFileCommitterTest {
         CommitterMetrics metrics = SinkMetrics.committer();
         assertThat(commit(committable, metrics).outcome()).isEqualTo(FakeCommitRequest.Outcome.COMMITTED);
         assertThat(metrics.transientFailures.getCount()).isZero();
+    }
+
+    @Test
+    void aBatchStagedInAJobFolderByAnEarlierVersionIsStillCommitted() throws Exception {
+        // Versions before the flat staging folder staged each job's objects in a folder of its own;
+        // a committable restored from their checkpoints names that path.
+        BatchDescriptor batch = Batches.descriptor(root, 4, 0, 10);
+        org.apache.flink.core.fs.Path staged = new org.apache.flink.core.fs.Path(
+                staging().root() + "/staging/4/0-" + batch.objectName(Compression.GZIP));
+        RecoverableWriters writers = new RecoverableWriters();
+        var writer = writers.forPath(staged);
+        var out = writer.open(staged);
+        out.write(new byte[] {1, 2, 3});
+        byte[] recoverable = writer.getCommitRecoverableSerializer().serialize(out.closeForCommit().getRecoverable());
+        BatchCommittable committable = new BatchCommittable(batch, staged.toString(), batch.objectPath(Compression.GZIP),
+                writer.getCommitRecoverableSerializer().getVersion(), recoverable, 3, 1_000L);
+
+        assertThat(commit(committable, SinkMetrics.committer()).outcome()).isEqualTo(FakeCommitRequest.Outcome.COMMITTED);
+        assertThat(Batches.visibleObjects(root)).containsExactly(Batches.local(staged));
     }
 }

@@ -86,7 +86,7 @@ class BatchFileWriterTest {
         assertThat(commit(committables)).extracting(FakeCommitRequest::outcome).containsOnly(FakeCommitRequest.Outcome.COMMITTED);
         List<Path> visible = Batches.visibleObjects(root);
         assertThat(visible).hasSize(2);
-        Path firstObject = root.resolve("system/staging/7/0-20241114T100000Z_20241114T100001Z_" + first.hash() + ".log.gz");
+        Path firstObject = root.resolve("system/staging/7-0-20241114T100000Z_20241114T100001Z_" + first.hash() + ".log.gz");
         assertThat(visible).contains(firstObject);
         assertThat(committables).first().extracting(BatchCommittable::destinationPath)
                 .isEqualTo(root.toUri().toString().replaceAll("/$", "") + "/job-7/20241114/20241114T100000Z_20241114T100001Z_"
@@ -177,7 +177,7 @@ class BatchFileWriterTest {
         }
         writer.close();
         commit(restored);
-        Path object = root.resolve("system/staging/2/5-20241114T100005Z_20241114T100006Z_" + batch.hash() + ".log");
+        Path object = root.resolve("system/staging/2-5-20241114T100005Z_20241114T100006Z_" + batch.hash() + ".log");
         assertThat(Batches.visibleObjects(root)).containsExactly(object);
         assertThat(Files.readString(object)).isEqualTo(expectedContent(batch));
     }
