@@ -20,6 +20,9 @@ import io.logpush.job.records.JobFrameUpdateSerializer;
 import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -33,6 +36,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,7 +60,8 @@ import java.util.function.BiConsumer;
  * <p>A job whose records come faster than {@link HotJobs#recordsPerSecond()} here is spread over
  * several buffer lanes ({@link LaneSpreader}); the first time, this instance sends those lanes the
  * job's frame ({@link #LANE_FRAMES}), and then every change of the job's config, as the frame
- * compiler does for lane 0. The counter {@code hotJobsSpread} counts those first times.
+ * compiler does for lane 0, also after a restore: which lanes it opened is checkpointed
+ * ({@link #SPREAD_LANES}). The counter {@code hotJobsSpread} counts those first times.
  *
  * <p>Counters reconcile: {@code eventsIn = eventsUnconfigured + eventsDeadLettered + eventsRouted}
  * and, per routed event and job, {@code recordsFiltered + recordsSampledOut + recordsDeadLettered +
@@ -69,6 +74,14 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     /** The frames of the further lanes of the jobs this instance spreads ({@link LaneSpreader}), for their buffers. */
     public static final OutputTag<JobFrameUpdate> LANE_FRAMES = new OutputTag<>("lane-frames", JobFrameUpdateSerializer.TYPE_INFO);
 
+    /**
+     * Per job this instance spread: its id, then the keys of its lanes after lane 0. Union state,
+     * so after a restore, at any parallelism, every instance tells those lanes of the job's
+     * changes, as the instance that spread it did (a lane frame twice is harmless: versions decide).
+     */
+    static final ListStateDescriptor<long[]> SPREAD_LANES =
+            new ListStateDescriptor<>("spread-job-lanes", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+
     private static final long serialVersionUID = 1L;
 
     private final DeploymentPolicy policy;
@@ -78,6 +91,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     private final HotJobs hotJobs;
 
     private transient JobTable<Route> table;
+    private transient ListState<long[]> spreadLanes;
     private transient JobConfigParser configParser;
     /** owner -> the routes of its enabled jobs, one {@link Routes} per dataset (an owner has a few at most). */
     private transient Map<String, Routes[]> index;
@@ -184,11 +198,27 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             addRoute(route);
         }
         dropUnusedEncoders();
+        spreadLanes = context.getOperatorStateStore().getUnionListState(SPREAD_LANES);
+        for (long[] spread : spreadLanes.get()) {
+            // A job removed since has told its lanes already.
+            table.job(spread[0]).ifPresent(route -> route.lanes().restoreLanes(Arrays.copyOfRange(spread, 1, spread.length)));
+        }
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // Broadcast state is checkpointed by Flink; the index is rebuilt from it.
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        // Broadcast state is checkpointed by Flink, and the index rebuilt from it; what this instance spread is its own.
+        List<long[]> spread = new ArrayList<>();
+        for (Route route : table.jobs()) {
+            long[] lanes = route.lanes().openedLaneKeys();
+            if (lanes.length > 0) {
+                long[] entry = new long[lanes.length + 1];
+                entry[0] = route.jobId();
+                System.arraycopy(lanes, 0, entry, 1, lanes.length);
+                spread.add(entry);
+            }
+        }
+        spreadLanes.update(spread);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.logpush.job.functions;
 
 import io.logpush.sink.JobLanes;
 
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +28,11 @@ final class LaneSpreader {
     private long[] keys;
     private int next;
     private boolean opened;
+    /**
+     * Lane keys this job had at a router instance before a restore (maybe at another parallelism):
+     * their buffers may hold the job's batches, so they hear of its changes too. Empty if none.
+     */
+    private long[] restored = new long[0];
 
     LaneSpreader(long jobId, HotJobs settings, LongSupplier clock) {
         this.jobId = jobId;
@@ -70,6 +76,12 @@ final class LaneSpreader {
         hot = former.hot;
         keys = former.keys;
         next = former.next;
+        restored = former.restored;
+    }
+
+    /** Remembers lane keys the job had before a restore ({@link #openedLaneKeys()} includes them from now on). */
+    void restoreLanes(long[] laneKeys) {
+        restored = union(restored, laneKeys, 0);
     }
 
     /** Whether the job's further lanes were just opened (their buffers need the job's frame); true once. */
@@ -79,13 +91,24 @@ final class LaneSpreader {
         return was;
     }
 
-    /** The keys of the job's lanes after lane 0 that this instance has used; empty if none. */
+    /**
+     * The keys of the job's lanes after lane 0 that this instance has used, or that it restored:
+     * the buffers that may hold the job's batches besides lane 0's. Empty if none.
+     */
     long[] openedLaneKeys() {
-        if (keys == null || keys.length == 1) {
-            return new long[0];
+        return keys == null ? restored : union(restored, keys, 1);
+    }
+
+    /** {@code a} and the keys of {@code b} from index {@code from} on that {@code a} lacks (a few keys each). */
+    private static long[] union(long[] a, long[] b, int from) {
+        long[] all = Arrays.copyOf(a, a.length + Math.max(0, b.length - from));
+        int size = a.length;
+        for (int i = from; i < b.length; i++) {
+            long key = b[i];
+            if (Arrays.stream(all, 0, size).noneMatch(k -> k == key)) {
+                all[size++] = key;
+            }
         }
-        long[] further = new long[keys.length - 1];
-        System.arraycopy(keys, 1, further, 0, further.length);
-        return further;
+        return size == all.length ? all : Arrays.copyOf(all, size);
     }
 }

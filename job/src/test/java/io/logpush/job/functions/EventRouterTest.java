@@ -9,6 +9,8 @@ import io.logpush.job.records.RawEvent;
 import io.logpush.job.records.RoutedRecord;
 import io.logpush.job.testutils.JobConfigs;
 import io.logpush.sink.JobLanes;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -138,6 +140,40 @@ class EventRouterTest {
         harness.processBroadcastElement(JobConfigs.delete(1, 12), 1L);
         assertThat(laneFrames()).as("then every change, the deletion too").containsExactly(
                 lanes[1] + "@10", lanes[1] + "@11", lanes[1] + "@12 deleted");
+    }
+
+    @Test
+    void aJobsLanesHearOfItsChangesAfterARestoreToo() throws Exception {
+        harness.close();
+        HotJobs hot = new HotJobs(2, 1, 128, 2);
+        ConfigBootstrap bootstrap = (parser, settings) -> List.of(
+                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")));
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE);
+        long[] lanes = JobLanes.keys(1, 2, 128, 2);
+        for (int i = 0; i < 3; i++) {
+            event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
+        }
+        assertThat(laneFrames()).as("spread").containsExactly(lanes[1] + "@10");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1L);
+        harness.close();
+
+        // After the restore no record of the job has been routed, so nothing here opened lane 1: only the checkpoint knows it.
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
+        harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)), 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastElement(JobConfigs.delete(1, 11), 1L);
+        assertThat(laneFrames()).as("the deletion reaches lane 1, whose buffer may hold a batch").containsExactly(lanes[1] + "@11 deleted");
+        snapshot = harness.snapshot(2, 2L);
+        harness.close();
+
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
+        harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)), 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastElement(JobConfigs.upsert(1, 12, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")), 1L);
+        assertThat(laneFrames()).as("a deleted job's lanes are forgotten: the job comes back with lane 0 only").isEmpty();
     }
 
     private List<String> laneFrames() {

@@ -82,4 +82,22 @@ class LaneSpreaderTest {
             assertThat(spreader.next()).isEqualTo(JOB);
         }
     }
+
+    @Test
+    void lanesFromBeforeARestoreHearOfChangesTooAlongsideTheLanesOpenedSince() {
+        long[] before = JobLanes.keys(JOB, 4, 128, 2); // spread at another parallelism
+        LaneSpreader spreader = new LaneSpreader(JOB, FOUR_LANES_ABOVE_100, () -> now);
+        spreader.restoreLanes(new long[] {before[1], before[2]});
+        spreader.restoreLanes(new long[] {before[2]}); // the same lane restored by two instances' state
+        assertThat(spreader.openedLaneKeys()).as("restored, not opened").containsExactly(before[1], before[2]);
+        assertThat(next(spreader, 10, 1_000)).as("and not used for records").containsOnly(JOB);
+
+        next(spreader, 300, 1);
+        assertThat(spreader.lanesOpened()).as("its lanes at this parallelism get the frame when it runs hot").isTrue();
+        long[] now = JobLanes.keys(JOB, 4, 128, 4);
+        assertThat(spreader.openedLaneKeys()).as("every lane that may hold its batches, once each")
+                .containsOnly(before[1], before[2], now[1], now[2], now[3])
+                .doesNotHaveDuplicates()
+                .doesNotContain(JOB);
+    }
 }
