@@ -3,7 +3,9 @@ package io.logpush.job.functions;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +35,8 @@ import java.util.Set;
  */
 public final class EventParser {
 
+    private static final int MAX_NAMES = 1_024;
+
     // Duplicate keys: at the top level by SeenNames (Jackson's own detection builds a HashSet per
     // event, a tenth of the router's time); nested objects are rare and read as trees, which check.
     private final ObjectMapper json = JsonMapper.builder()
@@ -38,6 +44,10 @@ public final class EventParser {
             .build();
     private final JsonNodeFactory nodes = json.getNodeFactory();
     private final SeenNames seen = new SeenNames();
+    /** The top-level names of the last event parsed, by position (the first {@code layout.length}). */
+    private final SerializableString[] layout = new SerializableString[64];
+    /** Names seen, as Jackson's byte-comparable strings: the first {@link #MAX_NAMES}, so crafted events cannot grow it. */
+    private final Map<String, SerializableString> names = new IdentityHashMap<>();
 
     public EventParser(int maxNestingDepth) {
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build());
@@ -56,8 +66,11 @@ public final class EventParser {
             }
             EventFields kept = new EventFields(fields == null ? 32 : fields.size());
             seen.clear();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
+            for (int position = 0; ; position++) {
+                String name = nextName(parser, position);
+                if (name == null) {
+                    break;
+                }
                 if (!seen.add(name)) {
                     throw new JsonParseException(parser, "Duplicate field '" + name + "'");
                 }
@@ -74,6 +87,41 @@ public final class EventParser {
             }
             return new ObjectNode(nodes, kept);
         }
+    }
+
+    /**
+     * The name of the event's next top-level field, which is at {@code position}, or null after the
+     * last. Events of one producer list their fields in one order, so the name is first compared, as
+     * bytes, with the one at that position in the event before (Jackson's {@code nextFieldName}),
+     * which spares hashing it and looking it up in Jackson's symbol table: a fifth of the router's time.
+     */
+    private String nextName(JsonParser parser, int position) throws IOException {
+        SerializableString expected = position < layout.length ? layout[position] : null;
+        JsonToken token;
+        if (expected == null) {
+            token = parser.nextToken();
+        } else if (parser.nextFieldName(expected)) {
+            return expected.getValue();
+        } else {
+            token = parser.currentToken(); // not that name: the parser has read the next token anyway
+        }
+        if (token != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = parser.currentName();
+        if (position < layout.length) {
+            // Jackson's names are canonical (one instance per name), and a few distinct ones are kept,
+            // so an event whose fields come in another order does not encode names again.
+            SerializableString known = names.get(name);
+            if (known == null) {
+                known = new SerializedString(name);
+                if (names.size() < MAX_NAMES) {
+                    names.put(name, known);
+                }
+            }
+            layout[position] = known;
+        }
+        return name;
     }
 
     /**

@@ -88,6 +88,33 @@ class EventParserTest {
     }
 
     @Test
+    void eventsWhoseFieldsComeInAnotherOrderOrSpelledWithEscapesParseAsReadTreeReadsThem() throws IOException {
+        // One parser, event after event: each is compared with the names at each position of the one before.
+        List<String> events = List.of(
+                "{\"RayID\":\"a\",\"EdgeResponseStatus\":200,\"ClientIP\":\"1.2.3.4\"}",
+                "{\"RayID\":\"b\",\"EdgeResponseStatus\":500,\"ClientIP\":\"5.6.7.8\"}",
+                "{\"ClientIP\":\"9.9.9.9\",\"RayID\":\"c\",\"EdgeResponseStatus\":404}",
+                "{\"RayID\":\"d\"}",
+                "{\"RayID\":\"e\",\"Edge\\u0052esponseStatus\":301,\"ClientIP\":\"1.1.1.1\",\"Extra\":1}",
+                "{\"RayI\":\"f\",\"EdgeResponseStatusX\":1,\"ClientIP\":\"2.2.2.2\"}",
+                "{\"RayID\":\"g\",\"EdgeResponseStatus\":200,\"ClientIP\":\"3.3.3.3\"}");
+        for (String event : events) {
+            JsonNode whole = JSON.readTree(event);
+            assertThat(parser.parse(utf8(event), null)).as(event).isEqualTo(whole);
+            ObjectNode sparse = parser.parse(utf8(event), Set.of("RayID", "EdgeResponseStatus"));
+            assertThat((Object) sparse.get("RayID")).as(event).isEqualTo(whole.get("RayID"));
+            assertThat((Object) sparse.get("EdgeResponseStatus")).as(event).isEqualTo(whole.get("EdgeResponseStatus"));
+            assertThat(sparse.size()).as(event).isEqualTo((whole.has("RayID") ? 1 : 0) + (whole.has("EdgeResponseStatus") ? 1 : 0));
+        }
+        assertThatThrownBy(() -> parser.parse(utf8("{\"RayID\":\"h\",\"RayID\":\"i\"}"), Set.of("RayID")))
+                .as("a name repeated where the event before had it").isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Duplicate field 'RayID'");
+        assertThatThrownBy(() -> parser.parse(utf8("{\"RayID\":\"h\",\"RayID\":\"i\"}"), Set.of("RayID")))
+                .as("and again, once it is that event's layout").isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Duplicate field 'RayID'");
+    }
+
+    @Test
     void duplicateKeysAreFoundAmongManyFieldsAndInsideKeptObjects() throws IOException {
         StringBuilder many = new StringBuilder("{");
         for (int i = 0; i < 200; i++) {
