@@ -112,6 +112,11 @@ class EventParserTest {
         assertThatThrownBy(() -> parser.parse(utf8("{\"RayID\":\"h\",\"RayID\":\"i\"}"), Set.of("RayID")))
                 .as("and again, once it is that event's layout").isInstanceOf(IOException.class)
                 .hasMessageStartingWith("Duplicate field 'RayID'");
+        String valid = "{\"RayID\":\"j\",\"EdgeResponseStatus\":200,\"ClientIP\":\"4.4.4.4\"}";
+        assertThat(parser.parse(utf8(valid), null)).isEqualTo(JSON.readTree(valid));
+        assertThatThrownBy(() -> parser.parse(utf8("{\"RayID\":\"k\",\"EdgeResponseStatus\":200,\"RayID\":\"l\"}"), null))
+                .as("a name of the matched start repeated after it").isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Duplicate field 'RayID'");
     }
 
     @Test
