@@ -18,6 +18,9 @@ import java.util.function.LongSupplier;
  */
 final class LaneSpreader {
 
+    /** No lane keys: shared, as every router instance holds a spreader per job. */
+    private static final long[] NONE = new long[0];
+
     private final long jobId;
     private final HotJobs settings;
     private final LongSupplier clock;
@@ -32,7 +35,7 @@ final class LaneSpreader {
      * Lane keys this job had at a router instance before a restore (maybe at another parallelism):
      * their buffers may hold the job's batches, so they hear of its changes too. Empty if none.
      */
-    private long[] restored = new long[0];
+    private long[] restored = NONE;
 
     LaneSpreader(long jobId, HotJobs settings, LongSupplier clock) {
         this.jobId = jobId;
