@@ -75,9 +75,11 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
     public static final OutputTag<JobFrameUpdate> LANE_FRAMES = new OutputTag<>("lane-frames", JobFrameUpdateSerializer.TYPE_INFO);
 
     /**
-     * Per job this instance spread: its id, then the keys of its lanes after lane 0. Union state,
-     * so after a restore, at any parallelism, every instance tells those lanes of the job's
-     * changes, as the instance that spread it did (a lane frame twice is harmless: versions decide).
+     * Per job this instance spread: its id, then the keys of its lanes after lane 0. After a
+     * restore, at any parallelism, each entry goes to one instance, which tells those lanes of the
+     * job's changes from then on: every instance gets every change, so any one will do, and the
+     * state does not multiply by the parallelism as union state would (a lane frame twice, from
+     * instances that spread the same job, is harmless: versions decide).
      */
     static final ListStateDescriptor<long[]> SPREAD_LANES =
             new ListStateDescriptor<>("spread-job-lanes", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -198,7 +200,7 @@ public final class EventRouter extends BroadcastProcessFunction<RawEvent, Config
             addRoute(route);
         }
         dropUnusedEncoders();
-        spreadLanes = context.getOperatorStateStore().getUnionListState(SPREAD_LANES);
+        spreadLanes = context.getOperatorStateStore().getListState(SPREAD_LANES);
         for (long[] spread : spreadLanes.get()) {
             // A job removed since has told its lanes already.
             table.job(spread[0]).ifPresent(route -> route.lanes().restoreLanes(Arrays.copyOfRange(spread, 1, spread.length)));

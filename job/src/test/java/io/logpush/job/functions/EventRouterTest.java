@@ -12,6 +12,7 @@ import io.logpush.sink.JobLanes;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,14 +144,25 @@ class EventRouterTest {
                 lanes[1] + "@10", lanes[1] + "@11", lanes[1] + "@12 deleted");
     }
 
+    /** A router that is instance {@code index} of {@code parallelism}, restored from {@code state} (null: a fresh start). */
+    private void router(ConfigBootstrap bootstrap, HotJobs hot, int parallelism, int index, OperatorSubtaskState state)
+            throws Exception {
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
+        harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)),
+                128, parallelism, index);
+        if (state != null) {
+            harness.initializeState(state);
+        }
+        harness.open();
+    }
+
     @Test
     void aJobsLanesHearOfItsChangesAfterARestoreToo() throws Exception {
         harness.close();
         HotJobs hot = new HotJobs(2, 1, 128, 2);
         ConfigBootstrap bootstrap = (parser, settings) -> List.of(
                 JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")));
-        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
-        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(router, JobTable.STATE);
+        router(bootstrap, hot, 1, 0, null);
         long[] lanes = JobLanes.keys(1, 2, 128, 2);
         for (int i = 0; i < 3; i++) {
             event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
@@ -159,21 +172,45 @@ class EventRouterTest {
         harness.close();
 
         // After the restore no record of the job has been routed, so nothing here opened lane 1: only the checkpoint knows it.
-        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
-        harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)), 1, 1, 0);
-        harness.initializeState(snapshot);
-        harness.open();
+        router(bootstrap, hot, 1, 0, snapshot);
         harness.processBroadcastElement(JobConfigs.delete(1, 11), 1L);
         assertThat(laneFrames()).as("the deletion reaches lane 1, whose buffer may hold a batch").containsExactly(lanes[1] + "@11 deleted");
         snapshot = harness.snapshot(2, 2L);
         harness.close();
 
-        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
-        harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)), 1, 1, 0);
-        harness.initializeState(snapshot);
-        harness.open();
+        router(bootstrap, hot, 1, 0, snapshot);
         harness.processBroadcastElement(JobConfigs.upsert(1, 12, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")), 1L);
         assertThat(laneFrames()).as("a deleted job's lanes are forgotten: the job comes back with lane 0 only").isEmpty();
+    }
+
+    @Test
+    void afterARescaleOneRouterTellsASpreadJobsLanes() throws Exception {
+        harness.close();
+        HotJobs hot = new HotJobs(2, 1, 128, 2);
+        ConfigBootstrap bootstrap = (parser, settings) -> List.of(
+                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")));
+        long[] lanes = JobLanes.keys(1, 2, 128, 2);
+        router(bootstrap, hot, 2, 1, null);
+        OperatorSubtaskState quiet = harness.snapshot(1, 1L);
+        harness.close();
+        router(bootstrap, hot, 2, 0, null);
+        for (int i = 0; i < 3; i++) {
+            event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
+        }
+        assertThat(laneFrames()).as("spread by the first of two routers").containsExactly(lanes[1] + "@10");
+        OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repackageState(harness.snapshot(1, 1L), quiet);
+        harness.close();
+
+        List<String> told = new ArrayList<>();
+        for (int index = 0; index < 3; index++) {
+            if (index > 0) {
+                harness.close(); // the last one is closed by tearDown
+            }
+            router(bootstrap, hot, 3, index, AbstractStreamOperatorTestHarness.repartitionOperatorState(both, 128, 2, 3, index));
+            harness.processBroadcastElement(JobConfigs.delete(1, 11), 1L);
+            told.addAll(laneFrames());
+        }
+        assertThat(told).as("one router of three tells lane 1 of the deletion").containsExactly(lanes[1] + "@11 deleted");
     }
 
     private List<String> laneFrames() {
