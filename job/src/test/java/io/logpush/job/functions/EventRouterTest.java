@@ -144,10 +144,17 @@ class EventRouterTest {
                 lanes[1] + "@10", lanes[1] + "@11", lanes[1] + "@12 deleted");
     }
 
-    /** A router that is instance {@code index} of {@code parallelism}, restored from {@code state} (null: a fresh start). */
-    private void router(ConfigBootstrap bootstrap, HotJobs hot, int parallelism, int index, OperatorSubtaskState state)
-            throws Exception {
-        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, bootstrap, 1_000, hot);
+    /** Above one record a second, that is any two records within a second: job 1 is hot from its first record. */
+    private static final HotJobs TWO_LANES_ABOVE_1 = new HotJobs(2, 1, 128, 2);
+    private static final long[] JOB_1_LANES = JobLanes.keys(1, 2, 128, 2);
+
+    /**
+     * A router of job 1 alone, spread over {@link #TWO_LANES_ABOVE_1}: instance {@code index} of
+     * {@code parallelism}, restored from {@code state} (null: a fresh start).
+     */
+    private void hotJobRouter(int parallelism, int index, OperatorSubtaskState state) throws Exception {
+        router = new EventRouter(JobConfigs.POLICY, GuardSettings.DEFAULT, (parser, settings) -> List.of(
+                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, ""))), 1_000, TWO_LANES_ABOVE_1);
         harness = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(router, List.of(JobTable.STATE)),
                 128, parallelism, index);
         if (state != null) {
@@ -156,29 +163,31 @@ class EventRouterTest {
         harness.open();
     }
 
-    @Test
-    void aJobsLanesHearOfItsChangesAfterARestoreToo() throws Exception {
-        harness.close();
-        HotJobs hot = new HotJobs(2, 1, 128, 2);
-        ConfigBootstrap bootstrap = (parser, settings) -> List.of(
-                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")));
-        router(bootstrap, hot, 1, 0, null);
-        long[] lanes = JobLanes.keys(1, 2, 128, 2);
+    /** Routes three records of job 1, which spreads it: lane 1 gets its frame. */
+    private void spreadJob1() throws Exception {
         for (int i = 0; i < 3; i++) {
             event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
         }
-        assertThat(laneFrames()).as("spread").containsExactly(lanes[1] + "@10");
+        assertThat(laneFrames()).as("spread").containsExactly(JOB_1_LANES[1] + "@10");
+    }
+
+    @Test
+    void aJobsLanesHearOfItsChangesAfterARestoreToo() throws Exception {
+        harness.close();
+        hotJobRouter(1, 0, null);
+        spreadJob1();
         OperatorSubtaskState snapshot = harness.snapshot(1, 1L);
         harness.close();
 
         // After the restore no record of the job has been routed, so nothing here opened lane 1: only the checkpoint knows it.
-        router(bootstrap, hot, 1, 0, snapshot);
+        hotJobRouter(1, 0, snapshot);
         harness.processBroadcastElement(JobConfigs.delete(1, 11), 1L);
-        assertThat(laneFrames()).as("the deletion reaches lane 1, whose buffer may hold a batch").containsExactly(lanes[1] + "@11 deleted");
+        assertThat(laneFrames()).as("the deletion reaches lane 1, whose buffer may hold a batch")
+                .containsExactly(JOB_1_LANES[1] + "@11 deleted");
         snapshot = harness.snapshot(2, 2L);
         harness.close();
 
-        router(bootstrap, hot, 1, 0, snapshot);
+        hotJobRouter(1, 0, snapshot);
         harness.processBroadcastElement(JobConfigs.upsert(1, 12, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")), 1L);
         assertThat(laneFrames()).as("a deleted job's lanes are forgotten: the job comes back with lane 0 only").isEmpty();
     }
@@ -186,18 +195,11 @@ class EventRouterTest {
     @Test
     void afterARescaleOneRouterTellsASpreadJobsLanes() throws Exception {
         harness.close();
-        HotJobs hot = new HotJobs(2, 1, 128, 2);
-        ConfigBootstrap bootstrap = (parser, settings) -> List.of(
-                JobConfigs.upsert(1, 10, JobConfigs.json(1, "zone-a", "file:///tmp/j1", true, "")));
-        long[] lanes = JobLanes.keys(1, 2, 128, 2);
-        router(bootstrap, hot, 2, 1, null);
+        hotJobRouter(2, 1, null);
         OperatorSubtaskState quiet = harness.snapshot(1, 1L);
         harness.close();
-        router(bootstrap, hot, 2, 0, null);
-        for (int i = 0; i < 3; i++) {
-            event("zone-a", "http_requests", "{\"RayID\":\"r" + i + "\"}");
-        }
-        assertThat(laneFrames()).as("spread by the first of two routers").containsExactly(lanes[1] + "@10");
+        hotJobRouter(2, 0, null);
+        spreadJob1();
         OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repackageState(harness.snapshot(1, 1L), quiet);
         harness.close();
 
@@ -206,11 +208,11 @@ class EventRouterTest {
             if (index > 0) {
                 harness.close(); // the last one is closed by tearDown
             }
-            router(bootstrap, hot, 3, index, AbstractStreamOperatorTestHarness.repartitionOperatorState(both, 128, 2, 3, index));
+            hotJobRouter(3, index, AbstractStreamOperatorTestHarness.repartitionOperatorState(both, 128, 2, 3, index));
             harness.processBroadcastElement(JobConfigs.delete(1, 11), 1L);
             told.addAll(laneFrames());
         }
-        assertThat(told).as("one router of three tells lane 1 of the deletion").containsExactly(lanes[1] + "@11 deleted");
+        assertThat(told).as("one router of three tells lane 1 of the deletion").containsExactly(JOB_1_LANES[1] + "@11 deleted");
     }
 
     private List<String> laneFrames() {
