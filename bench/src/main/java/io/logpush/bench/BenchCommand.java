@@ -125,8 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--profile", description = "Profile our runs' CPU per thread (async-profiler, native code included) "
-            + "and list where each busy thread spends it; the stacks go to profile-<workload>.collapsed.")
+    @Option(names = "--profile", description = "Profile each contender's measured runs' CPU per thread (async-profiler, native code "
+            + "included) and list where each busy thread spends it; the stacks go to profile-<workload>-<contender>.collapsed.")
     boolean profile;
 
     @Option(names = "--results", paramLabel = "DIR", description = "Where results.md and results.json go (default: ${DEFAULT-VALUE}).")
@@ -198,11 +198,12 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes, datasetHeader);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
-                        CpuProfile recording = measured && profile && contender == Contender.OURS ? CpuProfile.start() : null;
+                        CpuProfile recording = measured && profile ? CpuProfile.start() : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
                         discard(checkpoints);
                         if (recording != null) {
-                            profiles.put(workload.name(), recording.stopAndSummarize(results.resolve("profile-" + workload.name() + ".collapsed"), 20));
+                            String profiled = workload.name() + "-" + contender.label();
+                            profiles.put(profiled, recording.stopAndSummarize(results.resolve("profile-" + profiled + ".collapsed"), 20));
                         }
                         if (measured) {
                             attempts.add(run.afterWarmUps(warmUpRates.size()));

@@ -66,7 +66,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                         l.records(), l.produced(), l.p50Millis(), l.p99Millis(), l.maxMillis()));
             }
         }
-        profiles.forEach((workload, summary) -> md.append("\n## Where our time goes: ").append(workload)
+        profiles.forEach((run, summary) -> md.append("\n## Where the time goes: ").append(run)
                 .append(" (async-profiler, CPU per thread)\n\n```\n").append(summary).append("\n```\n"));
         return md.toString();
     }
