@@ -65,7 +65,8 @@ import java.util.TreeMap;
  * not grow with the number of jobs), and acts on a change at once: a batch remembers the config it
  * opened under ({@link BatchFrame}) and is closed as it was promised when the job changes, is
  * deleted or disabled. Records routed under a config version this instance has not received yet
- * (frames and records travel on different channels) are held in state until it arrives, never dropped.
+ * (frames and records travel on different channels) are held in state until it arrives, never dropped;
+ * then they become the batch of that config if they fit its limits, or close at once, cut at them.
  *
  * <p>Metrics: {@code recordsIn}, {@code recordsFlushed}, {@code recordsDroppedJobRemoved},
  * {@code oversizedRecords}, {@code batchesClosed<Reason>} (counters); {@code recordsBuffered},
@@ -346,8 +347,14 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         if (current == null) {
             current = config;
             if (open != null && open.awaitedVersion() != OpenBatchState.NO_VERSION) {
-                flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
-                open = null;
+                OpenBatchState adopted = adopt(open, current, now);
+                if (adopted == null) {
+                    flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
+                    open = null;
+                } else {
+                    open = schedule(ctx, adopted, current, now);
+                    batch.update(lane, open);
+                }
             }
             frame.update(current);
         }
@@ -409,7 +416,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
      *
      * @param current the open batch's frame, null while its records wait for their config
      * @param entry the job's latest frame, null if this instance has none yet
-     * @return whether the batch was closed or dropped
+     * @return whether the batch was closed, dropped, or framed (its held records adopted)
      */
     private boolean reconcile(OpenBatchState open, BatchFrame current, JobFrame entry, boolean endOfInput, Context ctx,
                               Collector<BatchChunk> out) throws Exception {
@@ -426,7 +433,13 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
                 clear(ctx, open, null);
             } else {
                 frame.update(config);
-                flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
+                long now = ctx.timerService().currentProcessingTime();
+                OpenBatchState adopted = endOfInput ? null : adopt(open, config, now);
+                if (adopted == null) {
+                    flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
+                } else {
+                    batch.update(ctx.getCurrentKey(), schedule(ctx, adopted, config, now));
+                }
             }
             return true;
         }
@@ -435,6 +448,22 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
             return true;
         }
         return false;
+    }
+
+    /**
+     * The held records as the open batch of their config, which has arrived, if they fit its limits
+     * as they stand (framing included); null if not, and they close at once, cut at the limits. Adopted,
+     * they stay open for the job's next records as if framed on arrival, and close by the limits
+     * and the interval counted from the first of them: a config change, or a start with many jobs
+     * whose events outrun their configs, does not close a small batch of its own.
+     */
+    private static OpenBatchState adopt(OpenBatchState held, BatchFrame config, long now) {
+        long bytes = config.overhead() + held.bytes() + (held.count() - 1) * config.recordDelimiter().length;
+        boolean fits = (config.maxRecords() == 0 || held.count() < config.maxRecords())
+                && (config.maxBytes() == 0 || bytes <= config.maxBytes())
+                && (config.maxIntervalMillis() == 0 || now < held.openedAt() + config.maxIntervalMillis());
+        return fits ? new OpenBatchState(held.count(), bytes, held.firstEventTime(), held.lastEventTime(), held.openedAt(),
+                held.timer(), OpenBatchState.NO_VERSION, config.configVersion()) : null;
     }
 
     /** Adds a record to a framed batch, closing batches exactly at the limits. */

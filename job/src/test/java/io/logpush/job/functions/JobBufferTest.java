@@ -539,6 +539,58 @@ class JobBufferTest {
     }
 
     @Test
+    void recordsHeldForTheirConfigBecomeItsOpenBatchWhenTheyFitItsLimits() throws Exception {
+        record("early-1\n", 1);
+        harness.setProcessingTime(1_500); // the held record looks for its config once a second
+        record("early-2\n", 1);
+        configure("\"max_upload_records\":3,\"max_upload_interval_seconds\":0", true);
+        assertThat(version).isEqualTo(1);
+        assertThat(batches()).as("two records fit three: the batch stays open, not closed for the config's arrival").isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).as("no interval, and nothing held").isZero();
+        record("framed\n");
+        assertThat(batches()).as("closed at the record limit, held and framed records together").extracting(Batch::content)
+                .containsExactly("early-1\nearly-2\nframed\n");
+    }
+
+    @Test
+    void adoptedRecordsCountTheirFramingAgainstTheByteLimit() throws Exception {
+        record("aaaaaa", 1);
+        record("bbbbbb", 1);
+        configure("{\"field_names\":[\"RayID\"],\"batch_prefix\":\"[\",\"batch_suffix\":\"]\",\"record_delimiter\":\",\"}",
+                "\"max_upload_bytes\":20,\"max_upload_records\":0,\"max_upload_interval_seconds\":0", true);
+        assertThat(batches()).as("\"[aaaaaa,bbbbbb]\" is 15 bytes of 20: adopted").isEmpty();
+        record("cccccc"); // 22 bytes with it: the adopted batch closes first
+        record("dd");
+        harness.endInput2();
+        harness.endInput1();
+        assertThat(batches()).extracting(Batch::content).containsExactly("[aaaaaa,bbbbbb]", "[cccccc,dd]");
+    }
+
+    @Test
+    void adoptedRecordsCloseByTheIntervalCountedFromTheFirstOfThem() throws Exception {
+        harness.setProcessingTime(10_000);
+        record("early\n", 1);
+        harness.setProcessingTime(12_000);
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":30", true);
+        assertThat(harness.numProcessingTimeTimers()).as("the interval's timer only").isEqualTo(1);
+        record("framed\n");
+        harness.setProcessingTime(39_999);
+        assertThat(batches()).isEmpty();
+        harness.setProcessingTime(40_000);
+        assertThat(batches()).extracting(Batch::content).containsExactly("early\nframed\n");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void heldRecordsWhoseIntervalHasPassedWhenTheirConfigArrivesCloseAtOnce() throws Exception {
+        record("early\n", 1);
+        harness.setProcessingTime(31_000);
+        configure("\"max_upload_records\":100,\"max_upload_interval_seconds\":30", true);
+        assertThat(batches()).extracting(Batch::content).containsExactly("early\n");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
     void recordsHeldForConfigVersionZeroAreCutExactlyAtTheByteLimitFramingIncluded() throws Exception {
         // Versions are config-topic offsets: the topic's first job has version 0, which is not "no version".
         for (String r : List.of("aaaaaa", "bbbbbb", "cccccc")) {
