@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** A benchmark's figures and how they were taken, written as {@code results.md} and {@code results.json}. */
 record BenchReport(String started, int parallelism, int checkpointSeconds, int batchIntervalSeconds, int gzipLevel,
@@ -56,6 +58,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
                     run.objects(), run.outputBytes() / 1048576.0, liveHeap(run), run.stateBytesMax() / 1048576.0,
                     run.checkpoints(), run.checkpointP50Millis(), run.checkpointMaxMillis()));
         }
+        appendCloseReasons(md);
         if (!latencies.isEmpty()) {
             md.append(String.format("%n## Event → committed object latency (paced run on the cloudflare mix, batch interval %d s)%n%n",
                             latencyBatchIntervalSeconds))
@@ -69,6 +72,25 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
         profiles.forEach((run, summary) -> md.append("\n## Where the time goes: ").append(run)
                 .append(" (async-profiler, CPU per thread)\n\n```\n").append(summary).append("\n```\n"));
         return md.toString();
+    }
+
+    /** Why each run of ours closed its batches: what its object count is made of. */
+    private void appendCloseReasons(StringBuilder md) {
+        SortedSet<String> reasons = new TreeSet<>();
+        runs.forEach(run -> reasons.addAll(run.batchesClosed().keySet()));
+        if (reasons.isEmpty()) {
+            return;
+        }
+        md.append("\n## Why our batches closed (the job buffers' `batchesClosed<Reason>` counters)\n\n| workload | contender | objects");
+        reasons.forEach(reason -> md.append(" | ").append(reason.replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase()));
+        md.append(" |\n|---|---|---:").append("|---:".repeat(reasons.size())).append("|\n");
+        for (RunResult run : runs) {
+            if (!run.batchesClosed().isEmpty()) {
+                md.append(String.format("| %s | %s | %,d", run.workload(), run.contender(), run.objects()));
+                reasons.forEach(reason -> md.append(String.format(" | %,d", run.batchesClosed().getOrDefault(reason, 0L))));
+                md.append(" |\n");
+            }
+        }
     }
 
     /** The run's live heap maximum in MiB, or a dash if the run had no forced collection reported. */

@@ -61,7 +61,7 @@ final class BenchRunner implements AutoCloseable {
                         result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
             return result(contender, setup, expected, cluster.getArchivedExecutionGraph(id).get(), sampler,
-                    progress.midRunEventsPerSecond());
+                    progress.midRunEventsPerSecond(), BatchCloseTally.take(id));
         }
     }
 
@@ -108,6 +108,7 @@ final class BenchRunner implements AutoCloseable {
         conf.setString("taskmanager.memory.managed.size", "512m");
         conf.setString("restart-strategy.type", "none");
         ReadProgress.register(conf);
+        BatchCloseTally.register(conf);
         flinkOptions.forEach(conf::setString);
         return conf;
     }
@@ -118,7 +119,7 @@ final class BenchRunner implements AutoCloseable {
      * steady rate counts the time after it.
      */
     private static RunResult result(Contender contender, BenchSetup setup, long expected, AccessExecutionGraph job,
-                                    ResourceSampler sampler, double midRun) {
+                                    ResourceSampler sampler, double midRun, Map<String, Long> batchesClosed) {
         OutputTally output = OutputTally.of(setup.output());
         long initializing = job.getStatusTimestamp(JobStatus.INITIALIZING);
         long running = StreamSupport.stream(job.getAllExecutionVertices().spliterator(), false)
@@ -136,6 +137,6 @@ final class BenchRunner implements AutoCloseable {
                 rate / Math.max(sampler.coresUsed(), 0.01),
                 sampler.liveHeapMaxBytes() < 0 ? -1 : sampler.liveHeapMaxBytes() >> 20, completed == 0 ? 0 : summary.getStateSizeStats().getMaximum(), completed,
                 completed == 0 ? 0 : Math.round(summary.getEndToEndDurationStats().getQuantile(0.5)),
-                completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum(), 0);
+                completed == 0 ? 0 : summary.getEndToEndDurationStats().getMaximum(), 0, batchesClosed);
     }
 }

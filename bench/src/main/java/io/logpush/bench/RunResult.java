@@ -1,5 +1,7 @@
 package io.logpush.bench;
 
+import java.util.Map;
+
 /**
  * The figures of one contender's run on one workload. {@code eventsPerSecond} is over the whole
  * run (startup included), {@code steadyEventsPerSecond} over the time after startup (every task
@@ -7,7 +9,8 @@ package io.logpush.bench;
  * time, see {@link ReadProgress}); cores are this JVM's CPU time over the whole run, {@code jitSeconds} the part of it
  * its JIT compilers spent; {@code liveHeapMaxMiB} is -1 when no forced collection was reported
  * during the run (see {@link ResourceSampler#liveHeapMaxBytes()}); {@code warmUps} is how many
- * unmeasured runs of the contender on the workload came before it.
+ * unmeasured runs of the contender on the workload came before it; {@code batchesClosed} counts our
+ * buffers' batches by why they closed (empty for the other contenders, see {@link BatchCloseTally}).
  */
 record RunResult(
         String workload,
@@ -31,12 +34,14 @@ record RunResult(
         long checkpoints,
         long checkpointP50Millis,
         long checkpointMaxMillis,
-        int warmUps) {
+        int warmUps,
+        Map<String, Long> batchesClosed) {
 
     /** This run, measured after {@code runs} warm-up runs. */
     RunResult afterWarmUps(int runs) {
         return new RunResult(workload, contender, jobs, events, expectedDelivered, delivered, objects, outputBytes, seconds,
                 startupSeconds, eventsPerSecond, steadyEventsPerSecond, midRunEventsPerSecond, coresUsed, jitSeconds,
-                eventsPerSecondPerCore, liveHeapMaxMiB, stateBytesMax, checkpoints, checkpointP50Millis, checkpointMaxMillis, runs);
+                eventsPerSecondPerCore, liveHeapMaxMiB, stateBytesMax, checkpoints, checkpointP50Millis, checkpointMaxMillis, runs,
+                batchesClosed);
     }
 }

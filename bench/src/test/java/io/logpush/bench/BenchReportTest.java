@@ -11,7 +11,7 @@ class BenchReportTest {
 
     private static RunResult run(String contender, double steady, long liveHeapMiB) {
         return new RunResult("all-configured-1", contender, 1, 1_000, 1_000, 1_000, 1, 100, 1.0, 0.1, steady, steady, Double.NaN,
-                1.5, 0.1, steady / 1.5, liveHeapMiB, 0, 1, 10, 10, 0);
+                1.5, 0.1, steady / 1.5, liveHeapMiB, 0, 1, 10, 10, 0, Map.of());
     }
 
     private static String row(String markdown, String contender) {
@@ -35,5 +35,16 @@ class BenchReportTest {
         assertThat(row(md, "ours")).contains("| 0.1 | 6 | 100 |");
         assertThat(md.lines().filter(line -> line.startsWith("|---|")).findFirst().orElseThrow().split("\\|", -1))
                 .hasSameSizeAs(row(md, "ours").split("\\|", -1));
+    }
+
+    @Test
+    void ourRunsSayWhyTheirBatchesClosed() {
+        RunResult ours = new RunResult("jobs-sweep-100", "ours", 100, 1_000, 1_000, 1_000, 130, 100, 1.0, 0.1, 10, 10, Double.NaN,
+                1.5, 0.1, 10 / 1.5, 40, 0, 1, 10, 10, 0, Map.of("Interval", 100L, "JobChange", 10L, "EndOfInput", 20L));
+        String md = new BenchReport("now", 2, 5, 5, 6, 5, 4, true, 1_000, 1_000, 42, 1, WarmUp.NONE,
+                List.of(run("naive", 100, 48), ours), List.of(), Map.of()).markdown();
+        assertThat(md).contains("| workload | contender | objects | end of input | interval | job change |")
+                .contains("| jobs-sweep-100 | ours | 130 | 20 | 100 | 10 |")
+                .doesNotContain("| all-configured-1 | naive | 1 |");
     }
 }

@@ -54,6 +54,12 @@ class BenchSmokeITCase {
                 assertThat(run.get("delivered").asLong()).as(name + ": every configured event, once")
                         .isEqualTo(run.get("expectedDelivered").asLong());
             }
+            long closed = 0;
+            for (JsonNode count : run.get("batchesClosed")) {
+                closed += count.asLong();
+            }
+            assertThat(closed).as(name + ": our batches closed, each one object; none for the others")
+                    .isEqualTo(run.get("contender").asText().equals("ours") ? run.get("objects").asLong() : 0);
         }
         assertThat(jitSeconds).as("a JVM that has run a job once still compiles code in the next runs").isPositive();
         assertThat(runs).containsExactly("cloudflare-mix/ceiling", "cloudflare-mix/naive", "cloudflare-mix/ours",
@@ -65,7 +71,8 @@ class BenchSmokeITCase {
         JsonNode latency = report.get("latencies").get(0);
         assertThat(latency.get("records").asLong()).as("every paced record seen").isEqualTo(latency.get("produced").asLong());
         assertThat(latency.get("p99Millis").asLong()).isGreaterThanOrEqualTo(latency.get("p50Millis").asLong()).isPositive();
-        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "| mid-run events/s |", "latency")
+        assertThat(Files.readString(results.resolve("results.md"))).contains("| cloudflare-mix | 1,000 | ours |", "| JIT s |", "| mid-run events/s |", "latency",
+                        "## Why our batches closed", "| interval |")
                 .as("by default the events name their dataset in a header").doesNotContain("without a dataset header");
         // Deleting it just before the next run would slow that run's file creation (steps.md §30).
         assertThat(work.resolve("discarded")).as("the warm-up's output, moved aside and kept in a given --work folder")
