@@ -1,25 +1,18 @@
 package io.logpush.bench;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricConfig;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.runtime.metrics.scope.ScopeFormat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Why a run's batches closed: our job buffers' {@code batchesClosed<Reason>} counters, summed over
- * their subtasks, which Flink hands over through a metric reporter in this JVM. It tells what a
+ * their subtasks, which Flink hands over through {@link BenchMetricsReporter}. It tells what a
  * run's object count is made of (intervals, limits, config changes, the end of input); contenders
  * without our buffers have none.
  */
@@ -31,9 +24,12 @@ final class BatchCloseTally {
 
     private BatchCloseTally() {}
 
-    /** Adds the reporter that hands the counters over to a cluster's configuration. */
-    static void register(Configuration conf) {
-        conf.setString("metrics.reporter.bench-batch-closes.factory.class", ReporterFactory.class.getName());
+    /** Keeps {@code counter} if it is a buffer's {@code batchesClosed<Reason>} ({@link BenchMetricsReporter} offers each counter). */
+    static void offer(Counter counter, String name, Map<String, String> scope) {
+        if (name.startsWith(PREFIX)) {
+            COUNTERS.computeIfAbsent(scope.get(ScopeFormat.SCOPE_JOB_ID), id -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(name.substring(PREFIX.length()), reason -> new CopyOnWriteArrayList<>()).add(counter);
+        }
     }
 
     /** The batches a finished job closed, by reason ("Interval", "JobChange", ...); its counters are forgotten. */
@@ -44,35 +40,5 @@ final class BatchCloseTally {
             byReason.forEach((reason, counters) -> closed.put(reason, counters.stream().mapToLong(Counter::getCount).sum()));
         }
         return closed;
-    }
-
-    /** Creates the {@link Reporter}; Flink finds it by its class name (and the service file). */
-    public static final class ReporterFactory implements MetricReporterFactory {
-        @Override
-        public MetricReporter createMetricReporter(Properties properties) {
-            return new Reporter();
-        }
-    }
-
-    /** Keeps the {@code batchesClosed<Reason>} counters of every job. */
-    static final class Reporter implements MetricReporter {
-        @Override
-        public void open(MetricConfig config) {}
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-            if (name.startsWith(PREFIX) && metric instanceof Counter counter) {
-                COUNTERS.computeIfAbsent(group.getAllVariables().get(ScopeFormat.SCOPE_JOB_ID), id -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(name.substring(PREFIX.length()), reason -> new CopyOnWriteArrayList<>()).add(counter);
-            }
-        }
-
-        @Override
-        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-            // Kept: the run's counts are read after its tasks have ended.
-        }
     }
 }

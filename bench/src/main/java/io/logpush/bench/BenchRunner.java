@@ -107,8 +107,7 @@ final class BenchRunner implements AutoCloseable {
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("taskmanager.memory.managed.size", "512m");
         conf.setString("restart-strategy.type", "none");
-        ReadProgress.register(conf);
-        BatchCloseTally.register(conf);
+        BenchMetricsReporter.register(conf);
         flinkOptions.forEach(conf::setString);
         return conf;
     }

@@ -1,18 +1,11 @@
 package io.logpush.bench;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricConfig;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.runtime.metrics.scope.ScopeFormat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -21,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How far a run has read the events topic, sampled every {@link #PERIOD_MILLIS} ms from the
- * events source's own {@code numRecordsOut} counters, which Flink hands over through a metric
- * reporter in this JVM. It gives the rate in the middle of a run: from {@link #FROM} to
+ * events source's own {@code numRecordsOut} counters, which Flink hands over through
+ * {@link BenchMetricsReporter}. It gives the rate in the middle of a run: from {@link #FROM} to
  * {@link #TO} of the topic read, where neither startup nor the end of input (the last batches'
  * flush, the final checkpoint and commit) counts. The events source has the same name in every
  * contender.
@@ -53,9 +46,11 @@ final class ReadProgress implements AutoCloseable {
         sampler.scheduleAtFixedRate(this::sample, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Adds the reporter that hands the counters over to a cluster's configuration. */
-    static void register(Configuration conf) {
-        conf.setString("metrics.reporter.bench-read-progress.factory.class", ReporterFactory.class.getName());
+    /** Keeps {@code counter} if it is the events source's records out ({@link BenchMetricsReporter} offers each counter). */
+    static void offer(Counter counter, String name, Map<String, String> scope) {
+        if (name.equals("numRecordsOut") && SOURCE_OPERATOR.equals(scope.get(ScopeFormat.SCOPE_OPERATOR_NAME))) {
+            COUNTERS.computeIfAbsent(scope.get(ScopeFormat.SCOPE_JOB_ID), id -> new CopyOnWriteArrayList<>()).add(counter);
+        }
     }
 
     /** Starts sampling how much of its {@code events} a submitted job has read. */
@@ -121,37 +116,6 @@ final class ReadProgress implements AutoCloseable {
         /** The count's growth per second from the first mark to the second, or NaN if it has not passed both apart. */
         synchronized double perSecond() {
             return fromNanos < 0 || toNanos <= fromNanos ? Double.NaN : (to - from) / ((toNanos - fromNanos) / 1e9);
-        }
-    }
-
-    /** Creates the {@link Reporter}; Flink finds it by its class name (and the service file). */
-    public static final class ReporterFactory implements MetricReporterFactory {
-        @Override
-        public MetricReporter createMetricReporter(Properties properties) {
-            return new Reporter();
-        }
-    }
-
-    /** Keeps the events source's {@code numRecordsOut} counters of every job. */
-    static final class Reporter implements MetricReporter {
-        @Override
-        public void open(MetricConfig config) {}
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-            Map<String, String> scope = group.getAllVariables();
-            if (name.equals("numRecordsOut") && metric instanceof Counter counter
-                    && SOURCE_OPERATOR.equals(scope.get(ScopeFormat.SCOPE_OPERATOR_NAME))) {
-                COUNTERS.computeIfAbsent(scope.get(ScopeFormat.SCOPE_JOB_ID), id -> new CopyOnWriteArrayList<>()).add(counter);
-            }
-        }
-
-        @Override
-        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-            // Kept: the run's last count is read after its tasks have ended.
         }
     }
 }

@@ -27,7 +27,7 @@ class ReadProgressTest {
 
     @Test
     void readsOnlyTheEventsSourcesRecordsOutOfItsOwnJob() {
-        ReadProgress.Reporter reporter = new ReadProgress.Reporter();
+        BenchMetricsReporter reporter = new BenchMetricsReporter();
         SimpleCounter first = new SimpleCounter();
         SimpleCounter second = new SimpleCounter();
         first.inc(30);
