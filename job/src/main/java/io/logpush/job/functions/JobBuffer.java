@@ -347,14 +347,7 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
         if (current == null) {
             current = config;
             if (open != null && open.awaitedVersion() != OpenBatchState.NO_VERSION) {
-                OpenBatchState adopted = adopt(open, current, now);
-                if (adopted == null) {
-                    flush(ctx, out, current, BatchCloseReason.JOB_CHANGE);
-                    open = null;
-                } else {
-                    open = schedule(ctx, adopted, current, now);
-                    batch.update(lane, open);
-                }
+                open = frameHeld(open, current, now, ctx, out);
             }
             frame.update(current);
         }
@@ -433,12 +426,10 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
                 clear(ctx, open, null);
             } else {
                 frame.update(config);
-                long now = ctx.timerService().currentProcessingTime();
-                OpenBatchState adopted = endOfInput ? null : adopt(open, config, now);
-                if (adopted == null) {
+                if (endOfInput) {
                     flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
                 } else {
-                    batch.update(ctx.getCurrentKey(), schedule(ctx, adopted, config, now));
+                    frameHeld(open, config, ctx.timerService().currentProcessingTime(), ctx, out);
                 }
             }
             return true;
@@ -451,12 +442,28 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     }
 
     /**
-     * The held records as the open batch of their config, which has arrived, if they fit its limits
-     * as they stand (framing included); null if not, and they close at once, cut at the limits. Adopted,
-     * they stay open for the job's next records as if framed on arrival, and close by the limits
-     * and the interval counted from the first of them: a config change, or a start with many jobs
-     * whose events outrun their configs, does not close a small batch of its own.
+     * Frames held records under their config, which has arrived (the batch's frame state holds it):
+     * they become its open batch if they fit its limits as they stand, framing included, and stay
+     * open for the job's next records as if framed on arrival, closing by the limits and by the
+     * interval counted from the first of them; so a config change, or a start with many jobs whose
+     * events outrun their configs, does not close a small batch of its own. Records that do not fit
+     * close at once, cut at the limits.
+     *
+     * @return the open batch, or null if the records closed
      */
+    private OpenBatchState frameHeld(OpenBatchState held, BatchFrame config, long now, Context ctx, Collector<BatchChunk> out)
+            throws Exception {
+        OpenBatchState adopted = adopt(held, config, now);
+        if (adopted == null) {
+            flush(ctx, out, config, BatchCloseReason.JOB_CHANGE);
+            return null;
+        }
+        adopted = schedule(ctx, adopted, config, now);
+        batch.update(ctx.getCurrentKey(), adopted);
+        return adopted;
+    }
+
+    /** The held records' counters as the open batch of {@code config}, framing included; null if they do not fit its limits. */
     private static OpenBatchState adopt(OpenBatchState held, BatchFrame config, long now) {
         long bytes = config.overhead() + held.bytes() + (held.count() - 1) * config.recordDelimiter().length;
         boolean fits = (config.maxRecords() == 0 || held.count() < config.maxRecords())
