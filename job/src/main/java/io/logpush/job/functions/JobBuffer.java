@@ -442,8 +442,8 @@ public final class JobBuffer extends KeyedCoProcessFunction<Long, RoutedRecord, 
     }
 
     /**
-     * Frames held records under their config, which has arrived (the batch's frame state holds it):
-     * they become its open batch if they fit its limits as they stand, framing included, and stay
+     * Frames held records under their config, which has arrived (the caller writes it to the batch's
+     * frame state): they become its open batch if they fit its limits as they stand, framing included, and stay
      * open for the job's next records as if framed on arrival, closing by the limits and by the
      * interval counted from the first of them; so a config change, or a start with many jobs whose
      * events outrun their configs, does not close a small batch of its own. Records that do not fit
