@@ -125,9 +125,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--profile", description = "Profile each contender's measured runs' CPU per thread (async-profiler, native code "
-            + "included) and list where each busy thread spends it; the stacks go to profile-<workload>-<contender>.collapsed.")
-    boolean profile;
+    @Option(names = "--profile", arity = "0..1", fallbackValue = "CPU", paramLabel = "cpu|wall",
+            description = "Profile each contender's measured runs per thread (async-profiler, native code included) and list where"
+                    + " each busy thread spends its samples: of CPU time (--profile, --profile=cpu), or of wall-clock time, waits"
+                    + " included (--profile=wall). The stacks go to profile-<workload>-<contender>.collapsed.")
+    ThreadProfile.Kind profile;
 
     @Option(names = "--results", paramLabel = "DIR", description = "Where results.md and results.json go (default: ${DEFAULT-VALUE}).")
     Path results = Path.of("bench", "results");
@@ -198,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchSetup setup = new BenchSetup(kafka.clientProperties(), workload, topics,
                                 workload.name() + "-" + contender.label() + (attempt == 0 ? "" : "-" + attempt), output, true, gzipLevel, hotJobLanes, datasetHeader);
                         Path checkpoints = root.resolve("checkpoints-" + contender.label() + "-" + attempt);
-                        CpuProfile recording = measured && profile ? CpuProfile.start() : null;
+                        ThreadProfile recording = measured && profile != null ? ThreadProfile.start(profile) : null;
                         RunResult run = runner.run(contender, setup, configured, checkpoints);
                         discard(checkpoints);
                         if (recording != null) {

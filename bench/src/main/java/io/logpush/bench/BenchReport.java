@@ -70,7 +70,7 @@ record BenchReport(String started, int parallelism, int checkpointSeconds, int b
             }
         }
         profiles.forEach((run, summary) -> md.append("\n## Where the time goes: ").append(run)
-                .append(" (async-profiler, CPU per thread)\n\n```\n").append(summary).append("\n```\n"));
+                .append(" (async-profiler, per thread)\n\n```\n").append(summary).append("\n```\n"));
         return md.toString();
     }
 

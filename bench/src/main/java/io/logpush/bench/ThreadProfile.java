@@ -16,29 +16,52 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A CPU profile of a run by async-profiler, summarised per thread: which task threads use the CPU,
- * and where each spends it. It samples CPU time, native code (zlib, RocksDB) included; Java Flight
+ * A profile of a run by async-profiler, summarised per thread: which task threads use the CPU, or
+ * the time, and where each spends it. It samples native code (zlib, RocksDB) too; Java Flight
  * Recorder samples threads in Java code whether or not they have a core, and little native code,
  * so on this 2-core machine it put the routers ahead of the buffers and missed most of the gzip
  * (steps.md §26).
  */
-final class CpuProfile {
+final class ThreadProfile {
+
+    /** What a profile samples. */
+    enum Kind {
+        /** CPU time: where the threads spend the cores. */
+        CPU("event=cpu,interval=1ms", "CPU samples (1 ms each, native code included)"),
+        /**
+         * Wall-clock time, on a core or not: also where the threads wait, for input, a lock, the
+         * kernel or a free core (steps.md §38).
+         */
+        WALL("event=wall,interval=5ms", "Wall-clock samples (every 5 ms of each thread, running or waiting)");
+
+        private final String options;
+        private final String samples;
+
+        Kind(String options, String samples) {
+            this.options = options;
+            this.samples = samples;
+        }
+    }
 
     /** A thread frame {@code [name tid=N]}: the name without the id, subtask index and attempt. */
     private static final Pattern THREAD_SUFFIX = Pattern.compile("( tid=\\d+)?]$| \\(\\d+/\\d+\\)#\\d+| \\(\\d+/\\d+\\)|[-#]?\\d+$");
+    /** A Flink task thread's subtask and attempt, {@code (1/2)#0}: a thread of the pipeline's operators. */
+    private static final Pattern TASK_THREAD = Pattern.compile(" \\(\\d+/\\d+\\)#\\d+");
     /** What async-profiler appends to a frame's name: its kind (interpreted, inlined, kernel, ...). */
     private static final Pattern FRAME_KIND = Pattern.compile("_\\[[a-z0-9]]$");
 
     private final AsyncProfiler profiler;
+    private final Kind kind;
 
-    private CpuProfile(AsyncProfiler profiler) {
+    private ThreadProfile(AsyncProfiler profiler, Kind kind) {
         this.profiler = profiler;
+        this.kind = kind;
     }
 
-    static CpuProfile start() throws IOException {
+    static ThreadProfile start(Kind kind) throws IOException {
         AsyncProfiler profiler = AsyncProfiler.getInstance(); // its native library, from the jar, for this platform
-        profiler.execute("start,event=cpu,interval=1ms,threads");
-        return new CpuProfile(profiler);
+        profiler.execute("start," + kind.options + ",threads");
+        return new ThreadProfile(profiler, kind);
     }
 
     /** Stops, keeps the stacks at {@code file} (collapsed: one line per stack, for flame graph tools), and summarises them. */
@@ -47,18 +70,23 @@ final class CpuProfile {
         String collapsed = profiler.dumpCollapsed(Counter.SAMPLES);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, collapsed);
-        return summarize(collapsed, limit);
+        return summarize(kind, collapsed, limit);
     }
 
     /**
      * The share of the samples of each thread group (task threads of all subtasks together), then,
      * for the three busiest groups that run the pipeline's code, their top frames: on top of the
-     * stack (self) and, for our code, RocksDB and deflate, anywhere on it (inclusive).
+     * stack (self) and, for our code, RocksDB and deflate, anywhere on it (inclusive). Of a
+     * wall-clock profile, where most threads wait most of the time, it lists only Flink's task
+     * threads that run the pipeline's code, each with the share of its own time that it does (on a
+     * core or waiting for one, the kernel or a lock), the rest being waits for input.
      */
-    static String summarize(String collapsed, int limit) {
+    static String summarize(Kind kind, String collapsed, int limit) {
         Map<String, Long> perThread = new HashMap<>();
         Map<String, Map<String, Long>> self = new HashMap<>();
         Map<String, Map<String, Long>> inclusive = new HashMap<>();
+        Map<String, Long> inPipeline = new HashMap<>();
+        Set<String> tasks = new HashSet<>();
         long total = 0;
         for (String line : collapsed.split("\n")) {
             int space = line.lastIndexOf(' ');
@@ -68,6 +96,9 @@ final class CpuProfile {
             long samples = Long.parseLong(line.substring(space + 1).trim());
             List<String> frames = List.of(line.substring(0, space).split(";"));
             String thread = threadGroup(frames.get(0));
+            if (TASK_THREAD.matcher(frames.get(0)).find()) {
+                tasks.add(thread);
+            }
             total += samples;
             perThread.merge(thread, samples, Long::sum);
             self.computeIfAbsent(thread, t -> new HashMap<>()).merge(frame(frames.get(frames.size() - 1)), samples, Long::sum);
@@ -79,12 +110,24 @@ final class CpuProfile {
                     inclusive.computeIfAbsent(thread, t -> new HashMap<>()).merge(name, samples, Long::sum);
                 }
             }
+            if (!seen.isEmpty()) {
+                inPipeline.merge(thread, samples, Long::sum);
+            }
         }
         long all = total; // for the lambdas
-        StringBuilder out = new StringBuilder("CPU samples (1 ms each, native code included): ").append(total).append("\n\nBy thread:\n");
-        Map<String, Long> threads = top(perThread, limit);
-        threads.forEach((thread, n) -> out.append(percent(n, all)).append(thread).append('\n'));
+        StringBuilder out = new StringBuilder(kind.samples).append(": ").append(total).append("\n\n");
         // The pipeline's threads: those running our code (the JIT compilers and the GC do not).
+        Map<String, Long> threads;
+        if (kind == Kind.WALL) {
+            out.append("By task thread, the share of its time in the pipeline's code:\n");
+            inPipeline.keySet().retainAll(tasks);
+            threads = top(inPipeline, limit);
+            threads.forEach((thread, n) -> out.append(percent(n, perThread.get(thread))).append(thread).append('\n'));
+        } else {
+            out.append("By thread:\n");
+            threads = top(perThread, limit);
+            threads.forEach((thread, n) -> out.append(percent(n, all)).append(thread).append('\n'));
+        }
         threads.keySet().stream().filter(inclusive::containsKey).limit(3).forEach(thread -> {
             long n = perThread.get(thread);
             out.append("\n").append(thread).append(", self (top of stack):\n");
