@@ -2,11 +2,13 @@ package io.logpush.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logpush.sink.GzipObjectReader;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -18,15 +20,15 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads committed batch objects back from a destination root ({@code file://} or {@code s3://},
  * through Flink's file systems, so exactly what a customer would list), one folder per job, and
  * tells per job what arrived: objects, records, distinct events (by {@code RayID}), duplicates and
  * the owners ({@code ZoneName}) seen. Reads ndjson, and csv whose first columns are RayID and
- * ZoneName. Hidden (in-progress) files are not data and are skipped. Objects are immutable once
- * visible, so each is read once however often it is asked.
+ * ZoneName. A gzip object must be one member, as the strictest readers read only the first
+ * ({@link GzipObjectReader}). Hidden (in-progress) files are not data and are skipped. Objects are
+ * immutable once visible, so each is read once however often it is asked.
  */
 public final class DeliveryCheck {
 
@@ -92,13 +94,22 @@ public final class DeliveryCheck {
         }
     }
 
+    /** A gzip object's content, read as the strictest readers read it: one member, checked ({@link GzipObjectReader}). */
+    private static byte[] gunzip(InputStream raw, Path file) throws IOException {
+        try {
+            return GzipObjectReader.read(raw.readAllBytes());
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage()); // the object and the reason: what the CLI prints
+        }
+    }
+
     private void readObject(FileSystem fs, Path file, String job) throws IOException {
         long[] c = counts.computeIfAbsent(job, j -> new long[3]);
         Set<String> seen = events.computeIfAbsent(job, j -> new HashSet<>());
         Set<String> jobOwners = owners.computeIfAbsent(job, j -> new HashSet<>());
         long records = 0;
         try (InputStream raw = fs.open(file);
-             InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             InputStream in = file.getName().endsWith(".gz") ? new ByteArrayInputStream(gunzip(raw, file)) : raw;
              BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 String rayId;

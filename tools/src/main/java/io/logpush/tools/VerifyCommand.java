@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * {@code logpush verify}: reads the committed objects under destination roots (one folder per
  * job) and reports per job what arrived, so a user can check the exactly-once promise. Exit 1 if
  * any job has duplicates, records of more than one owner, or (with {@code --max-records}) an object
- * over its limit.
+ * over its limit, or if a gzip object is not one member ({@link DeliveryCheck}).
  */
 @Command(name = "logpush verify", mixinStandardHelpOptions = true, version = "logpush 0.1.0",
         description = "Report per job folder: objects, records, duplicates, owners, limit violations.")

@@ -4,14 +4,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the delivery check counts: visible objects only, ndjson and csv, duplicates and owners per job. */
+/** What the delivery check counts: visible objects only, ndjson and csv, duplicates and owners per job; objects of one gzip member. */
 class DeliveryCheckTest {
 
     @TempDir
@@ -41,5 +44,16 @@ class DeliveryCheckTest {
         DeliveryCheck.JobDelivery two = check.scan().get("job-2");
         assertThat(two.records()).isEqualTo(2);
         assertThat(two.owners()).containsExactlyInAnyOrder("z2", "z9");
+    }
+
+    @Test
+    void anObjectOfTwoGzipMembersIsRefusedByName() throws Exception {
+        object("job-1/20241114/a.log.gz", "{\"RayID\":\"r1\",\"ZoneName\":\"z1\"}\n");
+        Path twoMembers = root.resolve("job-1/20241114/a.log.gz");
+        byte[] member = Files.readAllBytes(twoMembers);
+        Files.write(twoMembers, member, StandardOpenOption.APPEND); // a reader of one member would miss the second
+        assertThatThrownBy(() -> new DeliveryCheck(root.toString()).scan())
+                .isInstanceOf(UncheckedIOException.class)
+                .rootCause().hasMessageContaining("job-1/20241114/a.log.gz: ").hasMessageContaining("bytes after the first member's trailer");
     }
 }

@@ -2,14 +2,13 @@ package io.logpush.sink.testutils;
 
 import io.logpush.sink.BatchChunk;
 import io.logpush.sink.BatchDescriptor;
+import io.logpush.sink.GzipObjectReader;
 import io.logpush.sink.StagingArea;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /** Test batches and helpers to read what the sink made visible. */
 public final class Batches {
 
     public static final Instant T0 = Instant.parse("2024-11-14T10:00:00Z");
-    private static final int GZIP_HEADER = 10;
-    /** CRC-32 and length. */
-    private static final int GZIP_TRAILER = 8;
 
     private Batches() {}
 
@@ -83,52 +76,10 @@ public final class Batches {
         }
     }
 
-    /**
-     * Reads a gzip object as the strictest readers do: as one member, its checksum and length
-     * checked, and nothing after it. {@link java.util.zip.GZIPInputStream} and gunzip read on into
-     * further members, but Python's {@code zlib.decompress(data, 31)} and Rust flate2's
-     * {@code GzDecoder} stop after the first: an object of several members would lose records there.
-     */
-    public static byte[] gunzipOneMember(byte[] gzip) throws IOException {
-        if (gzip.length < GZIP_HEADER + GZIP_TRAILER || (gzip[0] & 0xff) != 0x1f || (gzip[1] & 0xff) != 0x8b || gzip[2] != 8
-                || gzip[3] != 0) {
-            throw new IOException("not a gzip member with a plain 10-byte header (" + gzip.length + " bytes)");
-        }
-        Inflater inflater = new Inflater(true);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            inflater.setInput(gzip, GZIP_HEADER, gzip.length - GZIP_HEADER);
-            byte[] buffer = new byte[64 * 1024];
-            while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new IOException("the deflate stream ends before its final block");
-                }
-                out.write(buffer, 0, n);
-            }
-            if (inflater.getRemaining() != GZIP_TRAILER) {
-                throw new IOException((inflater.getRemaining() - GZIP_TRAILER) + " bytes after the first member's trailer:"
-                        + " a reader of one member would stop there");
-            }
-        } catch (DataFormatException e) {
-            throw new IOException("a corrupt deflate stream", e);
-        } finally {
-            inflater.end();
-        }
-        byte[] content = out.toByteArray();
-        ByteBuffer trailer = ByteBuffer.wrap(gzip, gzip.length - GZIP_TRAILER, GZIP_TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        if (trailer.getInt() != (int) crc.getValue() || trailer.getInt() != content.length) {
-            throw new IOException("the trailer's CRC-32 or length does not match the content");
-        }
-        return content;
-    }
-
-    /** An object's text, read as {@link #gunzipOneMember(byte[])} reads it. */
+    /** An object's text, read as the strictest gzip readers read it ({@link GzipObjectReader}). */
     public static String gunzip(InputStream in) throws IOException {
         try (in) {
-            return new String(gunzipOneMember(in.readAllBytes()), StandardCharsets.UTF_8);
+            return new String(GzipObjectReader.read(in.readAllBytes()), StandardCharsets.UTF_8);
         }
     }
 
