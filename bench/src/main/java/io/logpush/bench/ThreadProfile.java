@@ -43,10 +43,11 @@ final class ThreadProfile {
         }
     }
 
-    /** A thread frame {@code [name tid=N]}: the name without the id, subtask index and attempt. */
-    private static final Pattern THREAD_SUFFIX = Pattern.compile("( tid=\\d+)?]$| \\(\\d+/\\d+\\)#\\d+| \\(\\d+/\\d+\\)|[-#]?\\d+$");
     /** A Flink task thread's subtask and attempt, {@code (1/2)#0}: a thread of the pipeline's operators. */
     private static final Pattern TASK_THREAD = Pattern.compile(" \\(\\d+/\\d+\\)#\\d+");
+    /** A thread frame {@code [name tid=N]}: the name without the id, subtask index and attempt. */
+    private static final Pattern THREAD_SUFFIX =
+            Pattern.compile("( tid=\\d+)?]$|" + TASK_THREAD.pattern() + "| \\(\\d+/\\d+\\)|[-#]?\\d+$");
     /** What async-profiler appends to a frame's name: its kind (interpreted, inlined, kernel, ...). */
     private static final Pattern FRAME_KIND = Pattern.compile("_\\[[a-z0-9]]$");
 
